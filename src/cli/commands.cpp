@@ -1,0 +1,15 @@
+#include "cli/commands.hpp"
+
+namespace guidechat::cli {
+
+namespace {
+int g_exit_code = 0;
+}  // namespace
+
+// Each command file defines its add_*_command; list them here.
+void register_commands(CLI::App& app) { (void)app; }
+
+int exit_code() { return g_exit_code; }
+void set_exit_code(int code) { g_exit_code = code; }
+
+}  // namespace guidechat::cli

@@ -1,0 +1,52 @@
+// Every limit and default of guidechat, named in one place. Command-line
+// flags and environment variables override the server ones; the rest are
+// fixed properties of the product.
+//
+// Thread-safety: constants only.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace guidechat::limits {
+
+// --- Knowledge and search ---------------------------------------------------
+// A passage shown as an answer stays short and to the point.
+inline constexpr std::size_t kMaxPassageChars = 600;
+// Longer user text is cut before it reaches the query builder.
+inline constexpr std::size_t kMaxQueryChars = 1000;
+// At most this many words of a query are used for search.
+inline constexpr std::size_t kMaxQueryTerms = 32;
+
+// --- Protocol ---------------------------------------------------------------
+inline constexpr int kProtocolVersion = 1;
+// A client "id" (string or integer) is at most this many characters.
+inline constexpr std::size_t kMaxIdChars = 64;
+// The "text" of one `say`, in bytes.
+inline constexpr std::size_t kMaxSayBytes = 4000;
+// JSON nesting deeper than this is refused as bad_message before parsing.
+inline constexpr int kMaxJsonDepth = 16;
+
+// --- Sessions ---------------------------------------------------------------
+// A sealed conversation token stays valid this long after it was issued.
+inline constexpr std::chrono::hours kSessionTtl{24};
+// Tokens longer than this are refused without trying to open them.
+inline constexpr std::size_t kMaxTokenChars = 4096;
+
+// --- Server (defaults; each has a flag and an environment variable) ---------
+inline constexpr const char* kDefaultHost = "127.0.0.1";
+inline constexpr std::uint16_t kDefaultPort = 8080;
+inline constexpr std::size_t kMaxMessageBytes = 16 * 1024;
+inline constexpr double kRateLimitPerSecond = 10.0;
+inline constexpr double kRateLimitBurst = 20.0;
+inline constexpr std::size_t kMaxConnections = 20000;
+inline constexpr std::size_t kMaxConnectionsPerIp = 200;
+inline constexpr std::chrono::seconds kHandshakeTimeout{10};
+inline constexpr std::chrono::seconds kIdleTimeout{300};
+inline constexpr std::size_t kMaxHttpBodyBytes = 8 * 1024;
+// Replies waiting to be written to one slow client before it is dropped.
+inline constexpr std::size_t kMaxQueuedFrames = 64;
+inline constexpr std::chrono::milliseconds kShutdownGrace{1500};
+
+}  // namespace guidechat::limits

@@ -1,0 +1,37 @@
+// Small text helpers shared by search and the dialog engine: UTF-8
+// validation, case folding and word splitting for English free text, and
+// edit distance for typo tolerance.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guidechat::text {
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates).
+bool valid_utf8(std::string_view s);
+
+// Lower-cases ASCII letters, maps typographic apostrophes to "'", and turns
+// every other non-letter/digit byte (punctuation, control characters,
+// symbols, emoji) into a space. Non-ASCII letters are kept as they are.
+std::string fold(std::string_view s);
+
+// Splits folded text into words: runs of letters, digits and inner
+// apostrophes ("doesn't", "bell's"). Apostrophes at either end are dropped.
+std::vector<std::string> words(std::string_view s);
+
+// Damerau-Levenshtein (optimal string alignment) distance, giving up early
+// and returning `limit + 1` once the distance must exceed `limit`.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit);
+
+// Cuts `s` to at most `max_bytes` without splitting a UTF-8 sequence.
+std::string_view truncate_utf8(std::string_view s, std::size_t max_bytes);
+
+// Trims ASCII whitespace at both ends.
+std::string_view trim(std::string_view s);
+
+}  // namespace guidechat::text

@@ -1,0 +1,50 @@
+// Full-text search over the guide's passages: an SQLite FTS5 index (porter
+// stemmer, headings weighted above body text), lay-word synonyms, typo
+// correction against the index's own vocabulary, safe query building (user
+// text never reaches MATCH raw) and a calibrated 0..1 score with a threshold
+// that separates questions the guide covers from those it does not.
+//
+// Thread-safety: build() once; search() is const and safe to call from any
+// number of threads at once (each thread uses its own read-only connection).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "knowledge/knowledge_base.hpp"
+
+namespace guidechat::knowledge {
+
+struct Hit {
+  const Section* section = nullptr;
+  std::string text;    // the passage, at most limits::kMaxPassageChars
+  double score = 0.0;  // 0..1, comparable across queries
+};
+
+struct SearchResult {
+  std::vector<Hit> hits;                 // best first; empty when nothing matched
+  double confidence = 0.0;               // 0..1 that the guide covers the question
+  bool in_scope = false;                 // confidence >= threshold
+  std::vector<std::string> suggestions;  // what the guide does cover (for fallbacks)
+};
+
+class Index {
+ public:
+  struct Options {
+    std::string db_path;  // empty: in memory; else the index is also written there
+  };
+
+  static Result<std::shared_ptr<const Index>> build(std::shared_ptr<const KnowledgeBase> kb,
+                                                    const Options& options);
+  virtual ~Index() = default;
+
+  virtual SearchResult search(std::string_view question, std::size_t max_hits = 3) const = 0;
+  virtual double threshold() const = 0;
+  virtual const KnowledgeBase& knowledge() const = 0;
+};
+
+}  // namespace guidechat::knowledge

@@ -1,0 +1,45 @@
+// The loaded knowledge: every guide in a directory (`*.md`, sorted by name)
+// plus the lay-word synonyms (`synonyms.txt`). Immutable once loaded, so one
+// instance is shared by every thread and every session.
+//
+// Thread-safety: immutable after load(); all methods are const and safe to
+// call concurrently.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/result.hpp"
+#include "knowledge/guide.hpp"
+#include "knowledge/synonyms.hpp"
+
+namespace guidechat::knowledge {
+
+class KnowledgeBase {
+ public:
+  // Fails (with file and line) on unreadable files, no guides, duplicate
+  // section ids across guides, or any finding of parse_guide.
+  static Result<std::shared_ptr<const KnowledgeBase>> load(const std::filesystem::path& dir);
+
+  // Every problem in the directory, for `guidechat check`; empty when clean.
+  static std::vector<Finding> check(const std::filesystem::path& dir);
+
+  const std::vector<Guide>& guides() const { return guides_; }
+  // nullptr when no section has that id.
+  const Section* find(std::string_view section_id) const;
+  // All sections of all guides, in file order.
+  const std::vector<const Section*>& sections() const { return sections_; }
+  const Synonyms& synonyms() const { return synonyms_; }
+
+ private:
+  std::vector<Guide> guides_;
+  std::vector<const Section*> sections_;
+  std::unordered_map<std::string, const Section*> by_id_;
+  Synonyms synonyms_;
+};
+
+}  // namespace guidechat::knowledge

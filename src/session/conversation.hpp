@@ -1,0 +1,54 @@
+// One client's conversation as the protocol sees it: text frames in, text
+// frames out. Joins the codec, the dialog engine and the sealed tokens, so
+// the WebSocket server, `guidechat chat --jsonl` and `guidechat ask --json`
+// speak exactly the same protocol.
+//
+// Thread-safety: one Conversation per connection, used from one strand at a
+// time. The Engine and TokenSealer it is handed are shared and immutable.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "dialog/engine.hpp"
+#include "dialog/state.hpp"
+#include "protocol/message.hpp"
+#include "session/token.hpp"
+
+namespace guidechat::session {
+
+// What a turn produced, with what the server counts for metrics.
+struct Outcome {
+  std::string frame;                               // one JSON text frame
+  std::optional<protocol::ErrorCode> error;        // set when frame is an error
+  bool fallback = false;                           // reply holds a fallback part
+  bool resumed = false;                            // a hello resumed a token
+  std::optional<std::string> outcome_level;        // reply holds an outcome
+};
+
+class Conversation {
+ public:
+  Conversation(const TokenSealer& sealer, std::chrono::seconds ttl);
+
+  // The `welcome` frame for a new connection.
+  Outcome welcome(const dialog::Engine& engine, Clock::time_point now);
+  // Exactly one reply or error frame for one client frame. Never throws.
+  Outcome handle(std::string_view frame, const dialog::Engine& engine, Clock::time_point now);
+  // An error frame for a failure detected outside the codec (too_large,
+  // rate_limited), with the client's id when it can be read cheaply.
+  Outcome refuse(protocol::ErrorCode code, std::string_view message) const;
+
+  const dialog::State& state() const { return state_; }
+
+ private:
+  std::string token() const;
+
+  const TokenSealer& sealer_;
+  std::chrono::seconds ttl_;
+  dialog::State state_;
+  Clock::time_point now_{};
+};
+
+}  // namespace guidechat::session
