@@ -49,4 +49,17 @@ inline constexpr std::size_t kMaxHttpBodyBytes = 8 * 1024;
 inline constexpr std::size_t kMaxQueuedFrames = 64;
 inline constexpr std::chrono::milliseconds kShutdownGrace{1500};
 
+// --- Server internals (fixed) -----------------------------------------------
+// Consecutive rate-limited messages after which the connection is closed.
+inline constexpr std::size_t kRateLimitStrikes = 10;
+// A WebSocket frame announcing more than this is failed by Beast itself
+// (close 1009, no error frame); between the message limit and this cap the
+// client gets a `too_large` error frame before the close.
+inline constexpr std::size_t kMaxFrameHardBytes = 1024 * 1024;
+// HTTP request header block (including the WebSocket upgrade request).
+inline constexpr std::size_t kMaxHttpHeaderBytes = 8 * 1024;
+// The web-client directory is loaded into memory at start-up, within these.
+inline constexpr std::size_t kMaxWebFiles = 512;
+inline constexpr std::size_t kMaxWebTotalBytes = 32 * 1024 * 1024;
+
 }  // namespace guidechat::limits

@@ -1,1 +1,89 @@
-// placeholder until implemented
+#include "session/conversation.hpp"
+
+#include <exception>
+
+#include "protocol/codec.hpp"
+
+namespace guidechat::session {
+
+using protocol::ErrorCode;
+using protocol::PartType;
+
+namespace {
+
+void note_parts(const std::vector<protocol::Part>& parts, Outcome* out) {
+  for (const auto& p : parts) {
+    if (p.type == PartType::kFallback) out->fallback = true;
+    if (p.type == PartType::kOutcome) out->outcome_level = p.level;
+  }
+}
+
+Outcome error_outcome(const protocol::MessageId& id, ErrorCode code, std::string_view message) {
+  Outcome out;
+  out.frame = protocol::build_error(id, code, message);
+  out.error = code;
+  return out;
+}
+
+}  // namespace
+
+Conversation::Conversation(const TokenSealer& sealer, std::chrono::seconds ttl)
+    : sealer_(sealer), ttl_(ttl) {}
+
+std::string Conversation::token() const {
+  return sealer_.seal(dialog::encode_state(state_), now_, ttl_);
+}
+
+Outcome Conversation::welcome(const dialog::Engine& engine, Clock::time_point now) {
+  now_ = now;
+  state_ = dialog::State{};
+  Outcome out;
+  auto parts = engine.greeting();
+  out.frame = protocol::build_welcome(token(), engine.flows(), parts);
+  return out;
+}
+
+Outcome Conversation::refuse(ErrorCode code, std::string_view message) const {
+  return error_outcome({}, code, message);
+}
+
+Outcome Conversation::handle(std::string_view frame, const dialog::Engine& engine,
+                             Clock::time_point now) {
+  now_ = now;
+  protocol::Parsed parsed = protocol::parse_client(frame);
+  if (!parsed.message) return error_outcome(parsed.id, parsed.error->code, parsed.error->message);
+  const protocol::ClientMessage& msg = *parsed.message;
+  try {
+    Outcome out;
+    if (msg.type == protocol::ClientType::kHello) {
+      if (!msg.session.empty()) {
+        auto plain = sealer_.open(msg.session, now);
+        auto state = plain.ok() ? dialog::decode_state(*plain) : Result<dialog::State>(Error{});
+        if (!state.ok()) {
+          // The conversation cannot be recovered: go on with a fresh one.
+          state_ = dialog::State{};
+          return error_outcome(msg.id, ErrorCode::kBadSession,
+                               "session token is not valid; a new conversation has started");
+        }
+        state_ = std::move(*state);
+        out.resumed = true;
+      }
+      dialog::Turn turn = engine.resume(state_);
+      state_ = std::move(turn.state);
+      note_parts(turn.parts, &out);
+      out.frame = protocol::build_reply(msg.id, token(), turn.parts);
+      return out;
+    }
+    dialog::Turn turn = engine.handle(state_, msg);
+    if (turn.error) return error_outcome(msg.id, turn.error->code, turn.error->message);
+    state_ = std::move(turn.state);
+    note_parts(turn.parts, &out);
+    out.frame = protocol::build_reply(msg.id, token(), turn.parts);
+    return out;
+  } catch (const std::exception&) {
+    // Keep the last good state; the client may simply retry.
+    return error_outcome(msg.id, ErrorCode::kInternal, "internal error");
+  }
+}
+
+}  // namespace guidechat::session

@@ -1,1 +1,184 @@
-// placeholder until implemented
+#include "session/token.hpp"
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include "common/limits.hpp"
+#include "common/text.hpp"
+
+namespace guidechat::session {
+
+namespace {
+
+constexpr std::string_view kPrefix = "v1.";
+constexpr std::size_t kNonceBytes = 12;
+constexpr std::size_t kTagBytes = 16;
+constexpr std::size_t kExpiryBytes = 8;
+
+using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string base64url_encode(const std::vector<unsigned char>& in) {
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
+    for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
+  }
+  if (i + 1 == in.size()) {
+    unsigned v = in[i] << 16;
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+  } else if (i + 2 == in.size()) {
+    unsigned v = (in[i] << 16) | (in[i + 1] << 8);
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(kAlphabet[(v >> 6) & 63]);
+  }
+  return out;
+}
+
+bool base64url_decode(std::string_view in, std::vector<unsigned char>* out) {
+  if (in.size() % 4 == 1) return false;
+  out->clear();
+  out->reserve(in.size() * 3 / 4);
+  unsigned v = 0;
+  int bits = 0;
+  for (char c : in) {
+    int d;
+    if (c >= 'A' && c <= 'Z') {
+      d = c - 'A';
+    } else if (c >= 'a' && c <= 'z') {
+      d = c - 'a' + 26;
+    } else if (c >= '0' && c <= '9') {
+      d = c - '0' + 52;
+    } else if (c == '-') {
+      d = 62;
+    } else if (c == '_') {
+      d = 63;
+    } else {
+      return false;
+    }
+    v = (v << 6) | static_cast<unsigned>(d);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out->push_back(static_cast<unsigned char>((v >> bits) & 0xFF));
+    }
+  }
+  return true;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+Result<TokenSealer> TokenSealer::from_material(std::string_view material) {
+  material = text::trim(material);
+  std::array<std::uint8_t, kKeyBytes> key{};
+  bool hex = material.size() == 2 * kKeyBytes;
+  for (std::size_t i = 0; hex && i < material.size(); ++i) hex = hex_value(material[i]) >= 0;
+  if (hex) {
+    for (std::size_t i = 0; i < kKeyBytes; ++i) {
+      key[i] = static_cast<std::uint8_t>(hex_value(material[2 * i]) * 16 +
+                                         hex_value(material[2 * i + 1]));
+    }
+    return TokenSealer(key);
+  }
+  if (material.size() < 16) {
+    return Error{"session key must be 64 hex digits or a passphrase of at least 16 characters"};
+  }
+  SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), key.data());
+  return TokenSealer(key);
+}
+
+Result<TokenSealer> TokenSealer::from_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot read session key file " + path};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto sealer = from_material(ss.str());
+  if (!sealer.ok()) return Error{path + ": " + sealer.error()};
+  return sealer;
+}
+
+TokenSealer TokenSealer::random() {
+  std::array<std::uint8_t, kKeyBytes> key{};
+  if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) std::abort();
+  return TokenSealer(key);
+}
+
+std::string TokenSealer::seal(std::string_view state, Clock::time_point now,
+                              std::chrono::seconds ttl) const {
+  std::int64_t expiry =
+      std::chrono::duration_cast<std::chrono::seconds>((now + ttl).time_since_epoch()).count();
+  std::vector<unsigned char> plain(kExpiryBytes + state.size());
+  for (std::size_t i = 0; i < kExpiryBytes; ++i) {
+    plain[i] = static_cast<unsigned char>(static_cast<std::uint64_t>(expiry) >> (56 - 8 * i));
+  }
+  std::copy(state.begin(), state.end(), plain.begin() + kExpiryBytes);
+
+  std::vector<unsigned char> out(kNonceBytes + plain.size() + kTagBytes);
+  // A fresh random nonce per token: with 96 bits, collisions under one key
+  // stay negligible for far more tokens than a clinic will ever issue.
+  if (RAND_bytes(out.data(), kNonceBytes) != 1) std::abort();
+  CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
+  int len = 0;
+  bool ok = ctx &&
+            EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), out.data()) == 1;
+  ok = ok && EVP_EncryptUpdate(ctx.get(), nullptr, &len,
+                               reinterpret_cast<const unsigned char*>(kPrefix.data()),
+                               static_cast<int>(kPrefix.size())) == 1;
+  ok = ok && EVP_EncryptUpdate(ctx.get(), out.data() + kNonceBytes, &len, plain.data(),
+                               static_cast<int>(plain.size())) == 1;
+  ok = ok && EVP_EncryptFinal_ex(ctx.get(), out.data() + kNonceBytes + len, &len) == 1;
+  ok = ok && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
+                                 out.data() + kNonceBytes + plain.size()) == 1;
+  if (!ok) std::abort();  // only on OpenSSL allocation failure
+  return std::string(kPrefix) + base64url_encode(out);
+}
+
+Result<std::string> TokenSealer::open(std::string_view token, Clock::time_point now) const {
+  if (token.size() > limits::kMaxTokenChars) return Error{"token too long"};
+  if (token.substr(0, kPrefix.size()) != kPrefix) return Error{"unknown token version"};
+  std::vector<unsigned char> raw;
+  if (!base64url_decode(token.substr(kPrefix.size()), &raw)) return Error{"token is not base64url"};
+  if (raw.size() < kNonceBytes + kExpiryBytes + kTagBytes) return Error{"token too short"};
+
+  const std::size_t cipher_len = raw.size() - kNonceBytes - kTagBytes;
+  std::vector<unsigned char> plain(cipher_len);
+  CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
+  int len = 0;
+  bool ok = ctx &&
+            EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), raw.data()) == 1;
+  ok = ok && EVP_DecryptUpdate(ctx.get(), nullptr, &len,
+                               reinterpret_cast<const unsigned char*>(kPrefix.data()),
+                               static_cast<int>(kPrefix.size())) == 1;
+  ok = ok && EVP_DecryptUpdate(ctx.get(), plain.data(), &len, raw.data() + kNonceBytes,
+                               static_cast<int>(cipher_len)) == 1;
+  ok = ok && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes,
+                                 raw.data() + kNonceBytes + cipher_len) == 1;
+  ok = ok && EVP_DecryptFinal_ex(ctx.get(), plain.data() + len, &len) == 1;
+  if (!ok) return Error{"token is not authentic"};
+
+  std::uint64_t expiry = 0;
+  for (std::size_t i = 0; i < kExpiryBytes; ++i) expiry = (expiry << 8) | plain[i];
+  auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (static_cast<std::int64_t>(expiry) < now_s) return Error{"token expired"};
+  return std::string(plain.begin() + kExpiryBytes, plain.end());
+}
+
+}  // namespace guidechat::session
