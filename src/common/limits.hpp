@@ -18,6 +18,9 @@ inline constexpr std::size_t kMaxPassageChars = 600;
 inline constexpr std::size_t kMaxQueryChars = 1000;
 // At most this many words of a query are used for search.
 inline constexpr std::size_t kMaxQueryTerms = 32;
+// Search confidence (0..1) at or above which the guide is taken to cover a
+// question; below it the reply is a fallback with suggestions.
+inline constexpr double kScopeThreshold = 0.6;
 
 // --- Protocol ---------------------------------------------------------------
 inline constexpr int kProtocolVersion = 1;
@@ -61,5 +64,17 @@ inline constexpr std::size_t kMaxHttpHeaderBytes = 8 * 1024;
 // The web-client directory is loaded into memory at start-up, within these.
 inline constexpr std::size_t kMaxWebFiles = 512;
 inline constexpr std::size_t kMaxWebTotalBytes = 32 * 1024 * 1024;
+
+// --- Content-gap report (opt-in: --gap-report) ------------------------------
+// A group of key words is written to the report file only once this many
+// fallback questions shared it: a word only one person used (a name, a
+// place) stays in memory and is never stored.
+inline constexpr std::size_t kGapMinCount = 3;
+// The rarest key words of a question that form its group.
+inline constexpr std::size_t kGapMaxKeyWords = 3;
+// Groups kept in memory; beyond this, groups seen once are forgotten.
+inline constexpr std::size_t kGapMaxGroups = 5000;
+// How often the report file is rewritten while the server runs.
+inline constexpr std::chrono::seconds kGapFlushInterval{60};
 
 }  // namespace guidechat::limits

@@ -1,1 +1,358 @@
-// placeholder until implemented
+#include "knowledge/index.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/limits.hpp"
+#include "common/text.hpp"
+#include "knowledge/query_builder.hpp"
+#include "knowledge/scope.hpp"
+#include "knowledge/stemmer.hpp"
+
+namespace guidechat::knowledge {
+
+namespace {
+
+constexpr const char* kCreateSql =
+    "CREATE VIRTUAL TABLE passages USING fts5(title, body, tokenize = 'porter unicode61');";
+// Headings weigh more than body text: a question naming a section's topic
+// finds that section first.
+constexpr const char* kSearchSql =
+    "SELECT rowid, bm25(passages, 4.0, 1.0) AS s FROM passages WHERE passages MATCH ?1 "
+    "ORDER BY s LIMIT ?2";
+// Candidates fetched before scoring, at least this many.
+constexpr int kMinCandidates = 5;
+constexpr std::size_t kMaxSuggestions = 4;
+
+std::string sqlite_error(sqlite3* db, std::string_view what) {
+  return std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+
+struct StmtCloser {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtCloser>;
+
+// The serialized database every thread opens its own connection on.
+struct Image {
+  unsigned char* data = nullptr;
+  sqlite3_int64 size = 0;
+  ~Image() { sqlite3_free(data); }
+};
+
+struct Row {
+  const Section* section = nullptr;
+  const std::string* text = nullptr;
+  std::size_t section_index = 0;
+};
+
+std::atomic<std::uint64_t> g_next_instance{1};
+
+// One thread's read-only connection to one index.
+struct Connection {
+  std::shared_ptr<const Image> image;  // kept alive while the connection is open
+  std::weak_ptr<const void> owner;     // expires with the index
+  std::uint64_t instance = 0;
+  DbPtr db;
+  StmtPtr search;
+  std::unique_ptr<Stemmer> stemmer;
+  std::unordered_map<std::string, std::string> stems;  // small cache
+};
+
+thread_local std::vector<std::unique_ptr<Connection>> t_connections;
+
+class IndexImpl final : public Index {
+ public:
+  IndexImpl(std::shared_ptr<const KnowledgeBase> kb)
+      : kb_(std::move(kb)),
+        builder_(&vocabulary_, &kb_->synonyms(), &kb_->lexicon()),
+        instance_(g_next_instance.fetch_add(1)),
+        alive_(std::make_shared<int>(0)) {}
+
+  Status build(const Options& options);
+
+  SearchResult search(std::string_view question, std::size_t max_hits) const override;
+  double threshold() const override { return limits::kScopeThreshold; }
+  std::string explain(std::string_view question) const override;
+  const KnowledgeBase& knowledge() const override { return *kb_; }
+
+ private:
+  Connection* connection() const;
+  std::vector<std::string> suggestions(const std::vector<Hit>& hits) const;
+
+  std::shared_ptr<const KnowledgeBase> kb_;
+  Vocabulary vocabulary_;
+  QueryBuilder builder_;
+  std::vector<Row> rows_;  // rowid - 1
+  std::vector<std::unordered_set<std::string>> section_stems_;
+  std::shared_ptr<const Image> image_;
+  std::uint64_t instance_;
+  std::shared_ptr<const void> alive_;
+};
+
+Status exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::Fail("SQLite: " + msg);
+  }
+  return Status::Ok();
+}
+
+Status IndexImpl::build(const Options& options) {
+  sqlite3* raw = nullptr;
+  if (sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    DbPtr closer(raw);
+    return Status::Fail(sqlite_error(raw, "cannot open an in-memory database"));
+  }
+  DbPtr db(raw);
+  if (auto s = exec(db.get(), kCreateSql); !s) return s;
+  if (auto s = exec(db.get(), "BEGIN"); !s) return s;
+  sqlite3_stmt* ins_raw = nullptr;
+  if (sqlite3_prepare_v2(db.get(), "INSERT INTO passages(rowid, title, body) VALUES (?1, ?2, ?3)",
+                         -1, &ins_raw, nullptr) != SQLITE_OK) {
+    return Status::Fail(sqlite_error(db.get(), "cannot prepare the index"));
+  }
+  StmtPtr insert(ins_raw);
+  auto stemmer = Stemmer::open(db.get());
+  if (!stemmer) return Status::Fail(stemmer.error());
+
+  std::unordered_map<std::string, int> word_counts;
+  const auto& sections = kb_->sections();
+  section_stems_.resize(sections.size());
+  for (std::size_t si = 0; si < sections.size(); ++si) {
+    const Section* sec = sections[si];
+    auto note_words = [&](const std::string& text) {
+      for (auto& w : text::words(text)) {
+        if (w.find('\'') != std::string::npos) continue;
+        auto stem = (*stemmer)->stem(w);
+        if (!stem.empty()) section_stems_[si].insert(std::move(stem));
+        ++word_counts[std::move(w)];
+      }
+    };
+    note_words(sec->title);
+    for (const auto& p : sec->passages) {
+      rows_.push_back({sec, &p.text, si});
+      sqlite3_bind_int64(insert.get(), 1, static_cast<sqlite3_int64>(rows_.size()));
+      sqlite3_bind_text(insert.get(), 2, sec->title.data(), static_cast<int>(sec->title.size()),
+                        SQLITE_STATIC);
+      sqlite3_bind_text(insert.get(), 3, p.text.data(), static_cast<int>(p.text.size()),
+                        SQLITE_STATIC);
+      if (sqlite3_step(insert.get()) != SQLITE_DONE) {
+        return Status::Fail(sqlite_error(db.get(), "cannot index " + sec->file));
+      }
+      sqlite3_reset(insert.get());
+      note_words(p.text);
+    }
+  }
+  insert.reset();
+  if (auto s = exec(db.get(), "COMMIT"); !s) return s;
+  vocabulary_.passages = static_cast<int>(rows_.size());
+
+  // The index's vocabulary: stems and how many passages hold each.
+  if (auto s =
+          exec(db.get(), "CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, passages, 'row')");
+      !s) {
+    return s;
+  }
+  {
+    sqlite3_stmt* v = nullptr;
+    if (sqlite3_prepare_v2(db.get(), "SELECT term, doc FROM temp.vocab", -1, &v, nullptr) !=
+        SQLITE_OK) {
+      return Status::Fail(sqlite_error(db.get(), "cannot read the vocabulary"));
+    }
+    StmtPtr vocab(v);
+    while (sqlite3_step(v) == SQLITE_ROW) {
+      const auto* term = reinterpret_cast<const char*>(sqlite3_column_text(v, 0));
+      vocabulary_.stem_passages[term ? term : ""] = sqlite3_column_int(v, 1);
+    }
+  }
+  // Typo targets: the guide's words, synonym left sides, everyday words.
+  for (const auto& [w, count] : word_counts) vocabulary_.speller.add(w, count + 1);
+  for (const auto& w : kb_->synonyms().single_words()) vocabulary_.speller.add(w, 1);
+  for (const auto& w : kb_->lexicon().everyday_words()) {
+    if (w.find('\'') == std::string::npos) vocabulary_.speller.add(w, 1);
+  }
+  vocabulary_.speller.finish();
+
+  if (!options.db_path.empty()) {
+    sqlite3* file_raw = nullptr;
+    if (sqlite3_open_v2(options.db_path.c_str(), &file_raw,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+      DbPtr closer(file_raw);
+      return Status::Fail(sqlite_error(file_raw, "cannot open " + options.db_path));
+    }
+    DbPtr file_db(file_raw);
+    sqlite3_backup* backup = sqlite3_backup_init(file_db.get(), "main", db.get(), "main");
+    if (backup == nullptr) {
+      return Status::Fail(sqlite_error(file_db.get(), "cannot write " + options.db_path));
+    }
+    int rc = sqlite3_backup_step(backup, -1);
+    sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) {
+      return Status::Fail(sqlite_error(file_db.get(), "cannot write " + options.db_path));
+    }
+  }
+
+  auto image = std::make_shared<Image>();
+  image->data = sqlite3_serialize(db.get(), "main", &image->size, 0);
+  if (image->data == nullptr) return Status::Fail("cannot serialize the index");
+  image_ = std::move(image);
+  return Status::Ok();
+}
+
+Connection* IndexImpl::connection() const {
+  // Drop connections of indexes that no longer exist, find ours.
+  Connection* mine = nullptr;
+  auto& conns = t_connections;
+  for (std::size_t i = 0; i < conns.size();) {
+    if (conns[i]->owner.expired()) {
+      conns[i] = std::move(conns.back());
+      conns.pop_back();
+      continue;
+    }
+    if (conns[i]->instance == instance_) mine = conns[i].get();
+    ++i;
+  }
+  if (mine) return mine;
+
+  auto conn = std::make_unique<Connection>();
+  conn->image = image_;
+  conn->owner = alive_;
+  conn->instance = instance_;
+  sqlite3* raw = nullptr;
+  if (sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    sqlite3_close_v2(raw);
+    return nullptr;
+  }
+  conn->db.reset(raw);
+  // Read-only, not resizable, not freed on close: every thread reads the one
+  // immutable image, which the connection keeps alive.
+  if (sqlite3_deserialize(raw, "main", image_->data, image_->size, image_->size,
+                          SQLITE_DESERIALIZE_READONLY) != SQLITE_OK) {
+    return nullptr;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(raw, kSearchSql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+      SQLITE_OK) {
+    return nullptr;
+  }
+  conn->search.reset(stmt);
+  auto stemmer = Stemmer::open(raw);
+  if (!stemmer) return nullptr;
+  conn->stemmer = std::move(*stemmer);
+  conns.push_back(std::move(conn));
+  return conns.back().get();
+}
+
+std::vector<std::string> IndexImpl::suggestions(const std::vector<Hit>& hits) const {
+  std::vector<std::string> out;
+  auto add = [&](const Section* s) {
+    if (out.size() >= kMaxSuggestions) return;
+    if (std::find(out.begin(), out.end(), s->title) == out.end()) out.push_back(s->title);
+  };
+  for (const auto& h : hits) add(h.section);
+  for (const Section* s : kb_->sections()) add(s);
+  return out;
+}
+
+std::string IndexImpl::explain(std::string_view question) const {
+  Connection* conn = connection();
+  if (conn == nullptr) return "no connection";
+  Analysis a =
+      builder_.analyze(question, [conn](std::string_view w) { return conn->stemmer->stem(w); });
+  std::string out;
+  for (const auto& w : a.words) {
+    out += w.typed;
+    if (w.word != w.typed) out += "->" + w.word;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " w=%.2f", w.weight);
+    out += buf;
+    out += w.known ? " [" : " [unknown";
+    for (std::size_t i = 0; i < w.forms.size(); ++i) out += (i ? ", " : "") + w.forms[i];
+    out += "]\n";
+  }
+  out += "match: " + a.match + "\n";
+  return out;
+}
+
+SearchResult IndexImpl::search(std::string_view question, std::size_t max_hits) const {
+  SearchResult result;
+  Connection* conn = connection();
+  if (conn == nullptr) {
+    result.suggestions = suggestions({});
+    return result;
+  }
+  auto stem = [conn](std::string_view w) -> std::string {
+    std::string key(w);
+    auto it = conn->stems.find(key);
+    if (it != conn->stems.end()) return it->second;
+    std::string s = conn->stemmer->stem(w);
+    if (conn->stems.size() > 4096) conn->stems.clear();
+    conn->stems.emplace(std::move(key), s);
+    return s;
+  };
+  Analysis analysis = builder_.analyze(question, stem);
+  double global = global_coverage(analysis.words);
+
+  struct Candidate {
+    std::size_t row;
+    double bm25;
+  };
+  std::vector<Candidate> candidates;
+  if (!analysis.match.empty()) {
+    sqlite3_stmt* st = conn->search.get();
+    sqlite3_bind_text(st, 1, analysis.match.data(), static_cast<int>(analysis.match.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, std::max(kMinCandidates, static_cast<int>(max_hits)));
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      auto rowid = sqlite3_column_int64(st, 0);
+      if (rowid < 1 || static_cast<std::size_t>(rowid) > rows_.size()) continue;
+      candidates.push_back({static_cast<std::size_t>(rowid - 1), -sqlite3_column_double(st, 1)});
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+  }
+
+  double best_section = 0;
+  for (const auto& c : candidates) {
+    best_section = std::max(
+        best_section, section_coverage(analysis.words, section_stems_[rows_[c.row].section_index]));
+  }
+  result.confidence = candidates.empty() ? 0.0 : scope_confidence(global, best_section);
+  result.in_scope = result.confidence >= threshold();
+  double top = candidates.empty() ? 0.0 : candidates.front().bm25;
+  for (const auto& c : candidates) {
+    if (result.hits.size() >= max_hits) break;
+    double rel = top > 0 ? std::clamp(c.bm25 / top, 0.0, 1.0) : 0.0;
+    result.hits.push_back({rows_[c.row].section, *rows_[c.row].text, result.confidence * rel});
+  }
+  result.suggestions = suggestions(result.hits);
+  return result;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Index>> Index::build(std::shared_ptr<const KnowledgeBase> kb,
+                                                  const Options& options) {
+  if (!kb) return Error{"no knowledge to index"};
+  auto index = std::make_shared<IndexImpl>(std::move(kb));
+  if (auto s = index->build(options); !s) return Error{s.error()};
+  return std::shared_ptr<const Index>(std::move(index));
+}
+
+}  // namespace guidechat::knowledge

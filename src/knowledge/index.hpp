@@ -44,6 +44,9 @@ class Index {
 
   virtual SearchResult search(std::string_view question, std::size_t max_hits = 3) const = 0;
   virtual double threshold() const = 0;
+  // How search understood a question (topic words after typo correction and
+  // synonyms, weights, coverage), for `guidechat ask --explain`. Never logged.
+  virtual std::string explain(std::string_view question) const = 0;
   virtual const KnowledgeBase& knowledge() const = 0;
 };
 

@@ -15,6 +15,7 @@
 
 #include "common/result.hpp"
 #include "knowledge/guide.hpp"
+#include "knowledge/lexicon.hpp"
 #include "knowledge/synonyms.hpp"
 
 namespace guidechat::knowledge {
@@ -34,12 +35,22 @@ class KnowledgeBase {
   // All sections of all guides, in file order.
   const std::vector<const Section*>& sections() const { return sections_; }
   const Synonyms& synonyms() const { return synonyms_; }
+  // Everyday words and English word commonness (everyday-words.txt,
+  // lang/english-words.txt); both optional.
+  const Lexicon& lexicon() const { return lexicon_; }
+
+  // For tests and benchmarks: a knowledge base from guides already parsed
+  // (fails on duplicate section ids).
+  static Result<std::shared_ptr<const KnowledgeBase>> from_guides(std::vector<Guide> guides,
+                                                                  Synonyms synonyms,
+                                                                  Lexicon lexicon);
 
  private:
   std::vector<Guide> guides_;
   std::vector<const Section*> sections_;
   std::unordered_map<std::string, const Section*> by_id_;
   Synonyms synonyms_;
+  Lexicon lexicon_;
 };
 
 }  // namespace guidechat::knowledge

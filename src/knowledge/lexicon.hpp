@@ -1,0 +1,42 @@
+// What search knows about English apart from the guide: the everyday words
+// that carry no topic ("how", "should", "my", "mum", "really": ignored when
+// judging what a question is about; knowledge/everyday-words.txt) and how
+// common each English word is (knowledge/lang/english-words.txt, from SCOWL),
+// so that a real word is never "corrected" as a typo and a rare word weighs
+// more than a common one.
+//
+// Thread-safety: immutable after load(); const methods are safe from any
+// thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace guidechat::knowledge {
+
+class Lexicon {
+ public:
+  // Reads both files from the knowledge directory; a missing file leaves its
+  // part empty (search then works with less help), an unreadable one fails.
+  static Result<Lexicon> load(const std::filesystem::path& dir);
+  // For tests: the lists as text in the same formats.
+  static Lexicon from_text(std::string_view everyday, std::string english);
+
+  bool everyday(std::string_view word) const;
+  // SCOWL size class (10 = among the most common ... 60); 0 when unknown.
+  int word_class(std::string_view word) const;
+  const std::unordered_set<std::string>& everyday_words() const { return everyday_; }
+
+ private:
+  std::unordered_set<std::string> everyday_;
+  std::string english_;                 // "word class\n" lines, sorted bytewise
+  std::vector<std::uint32_t> offsets_;  // start of each line in english_
+};
+
+}  // namespace guidechat::knowledge
