@@ -40,12 +40,12 @@
   <span class="llabel"></span>
  </button>
  <div class="panel" id="panel">
-  <header class="head">
+  <div class="head">
    <h2 class="title" id="title"></h2>
    <span class="lang"></span>
    <button type="button" class="restart">Start over</button>
    <button type="button" class="close" aria-label="Close chat"><svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20"><path fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" d="M6 6l12 12M18 6L6 18"/></svg></button>
-  </header>
+  </div>
   <p class="status" role="status"></p>
   <div class="log" role="log" aria-live="polite" aria-label="Conversation" tabindex="0"></div>
   <div class="typing" aria-hidden="true" hidden><span></span><span></span><span></span></div>
@@ -344,6 +344,13 @@
 
     _parts(parts, req) {
       if (!Array.isArray(parts)) return;
+      if (req && req.type === 'hello') {
+        // The resumed question is already on screen (open, or answered
+        // while offline with the answer queued): do not show it twice.
+        const asks = this._records.filter((r) => r.p && r.p.type === 'ask');
+        const last = asks.length ? asks[asks.length - 1].p.id : null;
+        parts = parts.filter((p) => !(p && p.type === 'ask' && p.id === last));
+      }
       const ends = parts.some((p) => p && /^(ask|outcome|summary)$/.test(p.type));
       if (ends || (req && /^(choose|start|reset)$/.test(req.type))) this._closeAsks();
       let focus = null;
@@ -403,7 +410,7 @@
         case 'summary': el = this._summary(p); break;
         default: el = this._bubble('bot', 'Guide:', p.text); // text, and unknown parts
       }
-      if (p.type === 'answer' || p.type === 'outcome') this._source(el, p.source);
+      if (p.type === 'answer') this._source(el, p.source);
       return el;
     }
 
@@ -457,6 +464,7 @@
       const level = LEVELS[p.level] ? p.level : 'doctor';
       const el = h('div', 'msg bot outcome ' + level);
       el.append(h('h3', 'olabel', LEVELS[level]), h('p', 'txt', str(p.text)));
+      this._source(el, p.source);
       const contact = this.getAttribute('contact');
       if (contact && level !== 'self-care') {
         const href = this.getAttribute('contact-href') || '';

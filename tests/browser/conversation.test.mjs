@@ -1,0 +1,163 @@
+// A whole conversation in a real browser against the real server: by clicks,
+// by typing, the summary's Print and Copy, server text shown as text, and
+// the page at 320 px wide. Every page must run without a CSP violation.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  answerByClick, answerByTyping, launch, newPage, repo, runToEnd, sel, settled, startServer, tmpDir,
+} from './helpers.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openChat(page) {
+  await page.goto(server.url + '/');
+  await page.locator('guide-chat .starters button[data-act=flow]').first().waitFor();
+  await settled(page);
+}
+
+test('a whole symptom check by clicks, then the summary with Copy and Print', async () => {
+  const page = await newPage(browser, { permissions: ['clipboard-read', 'clipboard-write'] });
+  await openChat(page);
+  const chip = page.locator('guide-chat .starters button[data-flow="symptom-check"]');
+  assert.equal(await chip.count(), 1, 'the symptom-check flow is offered as a starter chip');
+  await chip.click();
+  const asked = await runToEnd(page, answerByClick);
+  assert.ok(asked.length >= 2, `several questions asked (${asked.length})`);
+
+  const outcome = page.locator(sel.outcome).last();
+  const cls = await outcome.getAttribute('class');
+  assert.match(cls, /\b(urgent|doctor|self-care)\b/, 'the outcome is styled by its level');
+  assert.match(await outcome.locator('.src').textContent(), /^From the guide: \S/);
+  assert.ok((await outcome.locator('.txt').textContent()).length > 20, 'the guide text is shown');
+  // Answered questions are closed; the chosen option stays marked.
+  assert.equal(await page.locator(sel.activeAsk).count(), 0);
+  assert.ok(await page.locator('guide-chat .ask.done .picked, guide-chat .ask.done input:checked').count() >= 1);
+
+  await page.locator('guide-chat .starters button[data-act=summary]').click();
+  const summary = page.locator('guide-chat .summary').last();
+  await summary.waitFor();
+  const items = await summary.locator('dt').count();
+  assert.ok(items >= 1, 'the summary lists the answers given');
+  const firstAnswer = (await summary.locator('dd').first().textContent()).trim();
+
+  await summary.getByRole('button', { name: 'Copy' }).click();
+  await page.locator('guide-chat .note', { hasText: 'copied' }).waitFor();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(copied, /^Summary for your doctor\n/);
+  assert.ok(copied.includes(firstAnswer), 'the copied text holds the answers');
+
+  await summary.getByRole('button', { name: 'Print' }).click();
+  const printed = await page.evaluate(() => {
+    const f = document.querySelector('guide-chat').shadowRoot.querySelector('iframe.printer');
+    return f && f.contentDocument.body.textContent;
+  });
+  assert.ok(printed && printed.includes(firstAnswer), 'the print frame holds the summary');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a whole symptom check by typing', async () => {
+  const page = await newPage(browser);
+  await openChat(page);
+  await page.fill(sel.input, 'my eye keeps twitching, can you check my symptoms?');
+  await page.press(sel.input, 'Enter');
+  await settled(page);
+  // The engine starts or offers the symptom check; either way a question
+  // with options is pending and is answered by typing from here on.
+  assert.equal(await page.locator(sel.activeAsk).count(), 1, 'a question is pending');
+  const turns = await runToEnd(page, answerByTyping);
+  assert.ok(turns.length >= 2, `several typed answers (${turns.length})`);
+  // Every typed answer was understood: no question was asked twice in a row.
+  for (let i = 1; i < turns.length; i++) {
+    assert.notEqual(turns[i].text, turns[i - 1].text, `typed "${turns[i - 1].label}" was understood`);
+  }
+  assert.equal(await page.locator(sel.outcome).count(), 1);
+  const users = await page.locator('guide-chat .msg.user .txt').allTextContents();
+  assert.deepEqual(users.slice(1), turns.map((t) => t.label), 'the typed answers are shown as sent');
+  assert.equal(await page.locator(sel.input).inputValue(), '', 'Enter sent and cleared the input');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('text from the server and the person is shown as text, never as markup', async () => {
+  // A guide with a section full of markup, served through --knowledge.
+  const dir = tmpDir('guidechat-xss-');
+  const guide = fs.readFileSync(path.join(repo, 'knowledge/facial-spasm.md'), 'utf8');
+  const evil = '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> <b>bold</b>';
+  fs.writeFileSync(path.join(dir, 'facial-spasm.md'),
+    guide + `\n## Zanzibar Markup Section\n\nZanzibar quokka marker text: ${evil} end of marker.\n`);
+  const evilServer = await startServer({ extra: ['--knowledge', dir] });
+  const page = await newPage(browser);
+  try {
+    await page.goto(evilServer.url + '/');
+    await settled(page);
+    await page.fill(sel.input, 'zanzibar quokka marker ' + evil);
+    await page.press(sel.input, 'Enter');
+    await settled(page);
+    const texts = await page.locator('guide-chat .msg .txt').allTextContents();
+    const shown = texts.filter((t) => t.includes('<img src=x onerror='));
+    assert.ok(shown.length >= 2, `the markup is visible as text, both typed and from the guide: ${texts.join(' | ')}`);
+    const answer = page.locator('guide-chat .msg.bot', { hasText: 'Zanzibar quokka' });
+    assert.match(await answer.locator('.src').textContent(), /Zanzibar Markup Section/);
+    const elements = await page.evaluate(() => {
+      const r = document.querySelector('guide-chat').shadowRoot;
+      return r.querySelectorAll('.log img, .log script, .log b').length;
+    });
+    assert.equal(elements, 0, 'no element was created from the text');
+    assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script ran');
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await page.context().close();
+    await evilServer.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fallback suggestions are clickable and ask the guide', async () => {
+  const page = await newPage(browser);
+  await openChat(page);
+  await page.fill(sel.input, 'what is the best pizza topping in naples?');
+  await page.press(sel.input, 'Enter');
+  await settled(page);
+  const chips = page.locator('guide-chat .msg.bot button[data-act=say]');
+  assert.ok(await chips.count() >= 1, 'the fallback offers suggestions');
+  const suggestion = (await chips.first().textContent()).trim();
+  await chips.first().click();
+  await settled(page);
+  const users = await page.locator('guide-chat .msg.user .txt').allTextContents();
+  assert.equal(users.at(-1), suggestion, 'the suggestion was sent as the next question');
+  assert.ok(await page.locator('guide-chat .msg.bot .src').count() >= 1, 'and answered from the guide');
+  await page.context().close();
+});
+
+test('works at 320 px wide', async () => {
+  const page = await newPage(browser, { viewport: { width: 320, height: 568 } });
+  await openChat(page);
+  await page.locator('guide-chat .starters button[data-flow="symptom-check"]').click();
+  await settled(page);
+  const box = await page.evaluate(() => {
+    const r = document.querySelector('guide-chat').shadowRoot;
+    const rect = (s) => r.querySelector(s).getBoundingClientRect().toJSON();
+    return { scroll: document.documentElement.scrollWidth, input: rect('#input'), send: rect('.send'),
+      ask: rect('.ask:not(.done)') };
+  });
+  assert.ok(box.scroll <= 320, `no horizontal scrolling (${box.scroll}px)`);
+  for (const k of ['input', 'send', 'ask']) {
+    assert.ok(box[k].left >= 0 && box[k].right <= 320, `${k} fits: ${JSON.stringify(box[k])}`);
+  }
+  assert.ok(box.send.bottom <= 568, 'the send button is on screen');
+  await page.context().close();
+});

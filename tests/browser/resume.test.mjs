@@ -1,0 +1,78 @@
+// Never lose the conversation: a reload mid-flow, and a server restart
+// mid-flow (same session key), both carry on where the person was.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { answerByClick, launch, newPage, runToEnd, sel, settled, startServer } from './helpers.mjs';
+
+let browser;
+
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function startFlowAndAnswerOne(page, url) {
+  await page.goto(url + '/');
+  await page.locator('guide-chat .starters button[data-flow="symptom-check"]').click();
+  await settled(page);
+  const first = await answerByClick(page);
+  await settled(page);
+  const pending = (await page.locator(sel.activeAsk).last().locator('p.txt').textContent()).trim();
+  assert.notEqual(pending, first, 'the flow moved on to the next question');
+  return { first, pending };
+}
+
+async function transcript(page) {
+  return page.locator('guide-chat .msg').evaluateAll((els) => els.map((e) => e.textContent));
+}
+
+test('a reload mid-flow shows the conversation and resumes it', async () => {
+  const server = await startServer();
+  const page = await newPage(browser);
+  try {
+    const { first, pending } = await startFlowAndAnswerOne(page, server.url);
+    const before = await transcript(page);
+    await page.reload();
+    await settled(page);
+    const afterReload = await transcript(page);
+    assert.deepEqual(afterReload.slice(0, before.length), before, 'the transcript survived the reload');
+    assert.ok(afterReload.some((t) => t.includes(first)), 'the answered question is still shown');
+    // The server's resume reply names the same pending question.
+    const open = await page.locator(sel.activeAsk).last().locator('p.txt').textContent();
+    assert.equal(open.trim(), pending, 'the pending question is open again');
+    assert.equal(await page.locator(sel.note).count(), 0, 'no error or "could not restore" note');
+    await runToEnd(page, answerByClick);
+    assert.equal(await page.locator(sel.outcome).count(), 1);
+    assert.equal(await page.locator(sel.note).count(), 0, 'every answer after the reload was accepted');
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await page.context().close();
+    await server.stop();
+  }
+});
+
+test('a server restart mid-flow shows the offline state, reconnects and resumes', async () => {
+  let server = await startServer();
+  const page = await newPage(browser);
+  try {
+    const { pending } = await startFlowAndAnswerOne(page, server.url);
+    const stopped = await server.stop();
+    assert.equal(stopped.code, 0, 'the server stopped cleanly on SIGTERM');
+    await page.locator(sel.status, { hasText: /Reconnecting/ }).waitFor();
+    assert.equal(await page.locator('guide-chat .root').getAttribute('data-state'), 'off');
+
+    // The person answers while offline: the answer waits and is sent later.
+    const ask = page.locator(sel.activeAsk).last();
+    assert.equal((await ask.locator('p.txt').textContent()).trim(), pending);
+    await answerByClick(page);
+    server = await startServer({ port: server.port });
+    await page.locator(sel.status).waitFor({ state: 'hidden', timeout: 20000 });
+    await settled(page);
+    assert.equal(await page.locator(sel.note).count(), 0, 'the answer was accepted by the restarted server');
+    await runToEnd(page, answerByClick);
+    assert.equal(await page.locator(sel.outcome).count(), 1);
+    assert.equal(await page.locator(sel.note).count(), 0);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await page.context().close();
+    await server.stop();
+  }
+});
