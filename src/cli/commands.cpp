@@ -7,7 +7,9 @@ int g_exit_code = 0;
 }  // namespace
 
 // Each command file defines its add_*_command; list them here.
-void register_commands(CLI::App& app) { (void)app; }
+void add_serve_command(CLI::App& app);
+
+void register_commands(CLI::App& app) { add_serve_command(app); }
 
 int exit_code() { return g_exit_code; }
 void set_exit_code(int code) { g_exit_code = code; }

@@ -1,1 +1,159 @@
-// placeholder until implemented
+#include "server/server.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "server/listener.hpp"
+#include "server/logging.hpp"
+#include "server/shared_state.hpp"
+
+namespace guidechat::server {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+double ms_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+Result<session::TokenSealer> load_key(const ServerOptions& options) {
+  if (!options.session_key_file.empty()) {
+    auto sealer = session::TokenSealer::from_file(options.session_key_file);
+    if (!sealer.ok()) return Error{"session key file: " + sealer.error()};
+    return std::move(*sealer);
+  }
+  if (!options.session_key.empty()) {
+    auto sealer = session::TokenSealer::from_material(options.session_key);
+    if (!sealer.ok()) return Error{"GUIDECHAT_SESSION_KEY: " + sealer.error()};
+    return std::move(*sealer);
+  }
+  log::warn("session_key_random",
+            {{"message",
+              "no session key (GUIDECHAT_SESSION_KEY or --session-key-file): using a random "
+              "key; conversations will not resume after a restart or on another replica"}});
+  return session::TokenSealer::random();
+}
+
+}  // namespace
+
+struct Server::Impl {
+  explicit Impl(unsigned threads)
+      : threads(threads), ioc(static_cast<int>(threads)), signals(ioc), drain(ioc) {}
+
+  void start_shutdown(int signal) {
+    if (state->stopping()) {
+      log::warn("shutdown_forced", {{"signal", signal}});
+      ioc.stop();
+      return;
+    }
+    log::info("shutdown", {{"signal", signal}, {"open", state->registry().size()}});
+    state->set_stopping();
+    listener->stop();
+    state->registry().shutdown_all();
+    deadline = std::chrono::steady_clock::now() + limits::kShutdownGrace;
+    wait_for_drain();
+    signals.async_wait([this](boost::system::error_code ec, int sig) {
+      if (!ec) start_shutdown(sig);
+    });
+  }
+
+  void wait_for_drain() {
+    if (state->registry().size() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      log::info("stopped", {{"left_open", state->registry().size()}});
+      ioc.stop();
+      return;
+    }
+    drain.expires_after(std::chrono::milliseconds(10));
+    drain.async_wait([this](boost::system::error_code ec) {
+      if (!ec) wait_for_drain();
+    });
+  }
+
+  unsigned threads;
+  net::io_context ioc;
+  net::signal_set signals;
+  net::steady_timer drain;
+  std::chrono::steady_clock::time_point deadline;
+  std::shared_ptr<SharedState> state;
+  std::shared_ptr<Listener> listener;
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() = default;
+
+Result<std::unique_ptr<Server>> Server::create(ServerOptions options) {
+  log::init(options.log_level);
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(options.host, ec);
+  if (ec) return Error{"--host: '" + options.host + "' is not an IP address"};
+  if (options.max_message_bytes == 0) return Error{"--max-message-bytes must be positive"};
+  if (options.rate <= 0 || options.burst < 1) {
+    return Error{"--rate must be positive and --burst at least 1"};
+  }
+
+  auto sealer = load_key(options);
+  if (!sealer.ok()) return Error{sealer.error()};
+  auto content = load_served_content(options);
+  if (!content.ok()) return Error{content.error()};
+  auto files = StaticFiles::load(options.web_dir);
+  if (!files.ok()) return Error{"--web: " + files.error()};
+  if (files->size() == 0) {
+    log::warn("no_web_files", {{"dir", options.web_dir}});
+  }
+
+  unsigned threads = options.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  auto impl = std::make_unique<Impl>(threads);
+  impl->state = std::make_shared<SharedState>(std::move(options), std::move(*sealer),
+                                              std::move(*files), std::move(*content));
+  auto listener =
+      Listener::open(impl->ioc, tcp::endpoint(address, impl->state->options().port), impl->state);
+  if (!listener.ok()) return Error{listener.error()};
+  impl->listener = std::move(*listener);
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+std::uint16_t Server::port() const {
+  return impl_->listener->endpoint().port();
+}
+
+int Server::run() {
+  Impl& s = *impl_;
+  s.signals.add(SIGINT);
+  s.signals.add(SIGTERM);
+  s.signals.async_wait([&s](boost::system::error_code ec, int sig) {
+    if (!ec) s.start_shutdown(sig);
+  });
+  s.listener->run();
+
+  const auto& opt = s.state->options();
+  auto content = s.state->content();
+  log::info("ready", {{"host", opt.host},
+                      {"port", port()},
+                      {"threads", s.threads},
+                      {"sections", section_count(*content)},
+                      {"flows", flow_count(*content)},
+                      {"web_files", s.state->files().size()},
+                      {"allow_origins", opt.allow_origins},
+                      {"startup_ms", ms_since(opt.started)}});
+
+  std::vector<std::thread> pool;
+  pool.reserve(s.threads - 1);
+  for (unsigned i = 1; i < s.threads; ++i) pool.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (auto& t : pool) t.join();
+  return 0;
+}
+
+}  // namespace guidechat::server

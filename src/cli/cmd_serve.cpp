@@ -1,0 +1,126 @@
+// `guidechat serve`: the HTTP + WebSocket server. Every option is also an
+// environment variable (GUIDECHAT_*); the session key comes from
+// GUIDECHAT_SESSION_KEY or a key file, never from the command line.
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "server/server.hpp"
+#include "session/content.hpp"
+
+namespace guidechat::cli {
+
+namespace {
+
+struct ServeArgs {
+  server::ServerOptions options;
+  long handshake_timeout_s = limits::kHandshakeTimeout.count();
+  long idle_timeout_s = limits::kIdleTimeout.count();
+};
+
+void run_serve(ServeArgs& args) {
+  auto& o = args.options;
+  o.handshake_timeout = std::chrono::seconds(args.handshake_timeout_s);
+  o.idle_timeout = std::chrono::seconds(args.idle_timeout_s);
+  if (const char* key = std::getenv("GUIDECHAT_SESSION_KEY"); key && *key) o.session_key = key;
+  auto server = server::Server::create(o);
+  if (!server.ok()) {
+    std::cerr << "guidechat serve: " << server.error() << "\n";
+    set_exit_code(1);
+    return;
+  }
+  set_exit_code((*server)->run());
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app) {
+  auto args = std::make_shared<ServeArgs>();
+  auto& o = args->options;
+  auto paths = session::default_content_paths();
+  o.knowledge_dir = paths.knowledge.string();
+  o.dialogs_dir = paths.dialogs.string();
+  o.db_path = paths.db;
+
+  CLI::App* cmd = app.add_subcommand(
+      "serve",
+      "Serve the chat page, the widget and the WebSocket endpoint /ws on one port.\n"
+      "Session key: GUIDECHAT_SESSION_KEY (64 hex digits or a passphrase of 16+ characters)\n"
+      "or --session-key-file; without one, a random key (no resume after a restart).");
+  cmd->add_option("--host", o.host, "IP address to listen on")
+      ->envname("GUIDECHAT_HOST")
+      ->capture_default_str();
+  cmd->add_option("--port", o.port, "TCP port (0: any free port, logged at ready)")
+      ->envname("GUIDECHAT_PORT")
+      ->capture_default_str();
+  cmd->add_option("--knowledge", o.knowledge_dir, "Directory of guides (*.md)")
+      ->envname("GUIDECHAT_KNOWLEDGE")
+      ->capture_default_str();
+  cmd->add_option("--dialogs", o.dialogs_dir, "Directory of flows (*.json)")
+      ->envname("GUIDECHAT_DIALOGS")
+      ->capture_default_str();
+  cmd->add_option("--web", o.web_dir, "Directory of the chat page and widget files")
+      ->envname("GUIDECHAT_WEB")
+      ->capture_default_str();
+  cmd->add_option("--db", o.db_path, "Also write the search index to this SQLite file")
+      ->envname("GUIDECHAT_DB");
+  cmd->add_option("--allow-origin", o.allow_origins,
+                  "Origin allowed to open the WebSocket besides the server's own, e.g. "
+                  "https://clinic.example (repeatable; env: comma-separated)")
+      ->envname("GUIDECHAT_ALLOW_ORIGIN")
+      ->delimiter(',');
+  cmd->add_option("--session-key-file", o.session_key_file,
+                  "File holding the session key (overrides GUIDECHAT_SESSION_KEY)")
+      ->envname("GUIDECHAT_SESSION_KEY_FILE");
+  cmd->add_option("--max-message-bytes", o.max_message_bytes,
+                  "Largest client message; larger ones get too_large and a close")
+      ->envname("GUIDECHAT_MAX_MESSAGE_BYTES")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 20));
+  cmd->add_option("--rate", o.rate, "Messages per second per connection (token bucket rate)")
+      ->envname("GUIDECHAT_RATE")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--burst", o.burst, "Messages a connection may send at once (bucket size)")
+      ->envname("GUIDECHAT_BURST")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e6));
+  cmd->add_option("--max-connections", o.max_connections, "WebSocket connections in total")
+      ->envname("GUIDECHAT_MAX_CONNECTIONS")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-connections-per-ip", o.max_connections_per_ip,
+                  "WebSocket connections from one IP address")
+      ->envname("GUIDECHAT_MAX_CONNECTIONS_PER_IP")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--handshake-timeout", args->handshake_timeout_s,
+                  "Seconds to complete an HTTP request or the WebSocket handshake")
+      ->envname("GUIDECHAT_HANDSHAKE_TIMEOUT")
+      ->capture_default_str()
+      ->check(CLI::Range(1L, 3600L));
+  cmd->add_option("--idle-timeout", args->idle_timeout_s,
+                  "Seconds without a sign of life before a WebSocket is dropped (pinged at half)")
+      ->envname("GUIDECHAT_IDLE_TIMEOUT")
+      ->capture_default_str()
+      ->check(CLI::Range(2L, 86400L));
+  cmd->add_option("--max-say-bytes", o.max_say_bytes,
+                  "Longest text of one say message (at most the protocol's limit)")
+      ->envname("GUIDECHAT_MAX_SAY_BYTES")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, limits::kMaxSayBytes));
+  cmd->add_option("--threads", o.threads, "I/O threads (0: one per core)")
+      ->envname("GUIDECHAT_THREADS")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 256u));
+  cmd->add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")
+      ->envname("GUIDECHAT_LOG_LEVEL")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  cmd->callback([args] { run_serve(*args); });
+}
+
+}  // namespace guidechat::cli

@@ -1,0 +1,124 @@
+#include "server/http_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "common/limits.hpp"
+#include "server/logging.hpp"
+#include "server/websocket_session.hpp"
+
+namespace guidechat::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<SharedState> state)
+    : stream_(std::move(socket)), state_(std::move(state)) {
+  beast::error_code ec;
+  auto ep = stream_.socket().remote_endpoint(ec);
+  if (!ec) peer_ip_ = ep.address().to_string();
+}
+
+HttpSession::~HttpSession() {
+  if (registry_id_ != 0) state_->registry().remove(registry_id_);
+}
+
+void HttpSession::run() {
+  registry_id_ = state_->registry().add(weak_from_this());
+  // The socket's executor is this connection's strand: start there.
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+}
+
+void HttpSession::shutdown() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ec;
+    self->stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+    self->stream_.close();
+  });
+}
+
+void HttpSession::do_read() {
+  if (state_->stopping()) return do_close();
+  parser_.emplace();
+  parser_->header_limit(limits::kMaxHttpHeaderBytes);
+  parser_->body_limit(limits::kMaxHttpBodyBytes);
+  // The handshake timeout covers the whole request, and an idle keep-alive.
+  stream_.expires_after(state_->options().handshake_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::end_of_stream) return do_close();
+  if (ec) {
+    if (ec == http::error::header_limit || ec == http::error::body_limit ||
+        ec == http::error::bad_target || ec == http::error::bad_method ||
+        ec == http::error::bad_version || ec == http::error::bad_field) {
+      log::debug("http_bad_request", {{"peer", peer_ip_}, {"error", ec.message()}});
+    }
+    return do_close();
+  }
+  HttpRequest req = parser_->release();
+  if (beast::websocket::is_upgrade(req)) return upgrade(std::move(req));
+  send(HttpRouter::handle(req, *state_));
+}
+
+void HttpSession::upgrade(HttpRequest req) {
+  auto refuse = [&](http::status status, std::string_view why, Metrics::Refusal reason) {
+    state_->metrics().refused(reason);
+    log::info("ws_refused",
+              {{"peer", peer_ip_}, {"status", static_cast<int>(status)}, {"reason", why}});
+    auto res = HttpRouter::error(req, *state_, status, why);
+    res.keep_alive(false);
+    send(std::move(res));
+  };
+  std::string_view target = req.target();
+  if (target.substr(0, target.find('?')) != "/ws") {
+    return refuse(http::status::not_found, "no WebSocket endpoint here; use /ws",
+                  Metrics::Refusal::kBadPath);
+  }
+  if (!state_->origins().allowed(req[http::field::origin], req[http::field::host])) {
+    return refuse(http::status::forbidden, "origin not allowed", Metrics::Refusal::kOrigin);
+  }
+  if (state_->stopping()) {
+    return refuse(http::status::service_unavailable, "server is shutting down",
+                  Metrics::Refusal::kConnectionLimit);
+  }
+  auto ticket = state_->limiter().try_acquire(peer_ip_);
+  if (!ticket) {
+    return refuse(http::status::service_unavailable, "too many connections",
+                  Metrics::Refusal::kConnectionLimit);
+  }
+  // The WebSocket session takes the socket (and its strand) over; this
+  // object ends when the handler returns.
+  stream_.expires_never();
+  std::make_shared<WebSocketSession>(stream_.release_socket(), state_, std::move(*ticket), peer_ip_)
+      ->run(std::move(req));
+}
+
+void HttpSession::send(HttpResponse res) {
+  bool keep_alive = res.keep_alive() && !state_->stopping();
+  res.keep_alive(keep_alive);
+  response_ = std::make_shared<HttpResponse>(std::move(res));
+  stream_.expires_after(state_->options().handshake_timeout);
+  http::async_write(
+      stream_, *response_,
+      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
+}
+
+void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  response_.reset();
+  if (ec) return do_close();
+  if (!keep_alive) return do_close();
+  do_read();
+}
+
+void HttpSession::do_close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+}
+
+}  // namespace guidechat::server

@@ -1,0 +1,15 @@
+#include "server/shared_state.hpp"
+
+namespace guidechat::server {
+
+SharedState::SharedState(ServerOptions options, session::TokenSealer sealer, StaticFiles files,
+                         std::shared_ptr<const session::Content> content)
+    : options_(std::move(options)),
+      sealer_(std::move(sealer)),
+      files_(std::move(files)),
+      origins_(options_.allow_origins),
+      limiter_(
+          ConnectionLimiter::create(options_.max_connections, options_.max_connections_per_ip)),
+      content_(std::move(content)) {}
+
+}  // namespace guidechat::server

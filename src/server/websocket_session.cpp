@@ -1,0 +1,216 @@
+#include "server/websocket_session.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+#include "common/limits.hpp"
+#include "server/logging.hpp"
+
+namespace guidechat::server {
+
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using protocol::ErrorCode;
+
+WebSocketSession::WebSocketSession(net::ip::tcp::socket&& socket,
+                                   std::shared_ptr<SharedState> state,
+                                   ConnectionLimiter::Ticket ticket, std::string peer_ip)
+    : ws_(std::move(socket)),
+      state_(std::move(state)),
+      ticket_(std::move(ticket)),
+      peer_ip_(std::move(peer_ip)),
+      conversation_(state_->sealer(),
+                    std::chrono::duration_cast<std::chrono::seconds>(limits::kSessionTtl)),
+      rate_(state_->options().rate, state_->options().burst, std::chrono::steady_clock::now()),
+      opened_(std::chrono::steady_clock::now()) {}
+
+WebSocketSession::~WebSocketSession() {
+  if (registry_id_ != 0) state_->registry().remove(registry_id_);
+  if (accepted_) {
+    state_->metrics().connection_closed();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - opened_)
+                  .count();
+    log::info("ws_close", {{"peer", peer_ip_}, {"turns", turns_}, {"duration_ms", ms}});
+  }
+}
+
+void WebSocketSession::run(HttpRequest req) {
+  const auto& opt = state_->options();
+  websocket::stream_base::timeout timeouts =
+      websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.handshake_timeout = opt.handshake_timeout;
+  timeouts.idle_timeout = opt.idle_timeout;
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(beast::http::field::server, "guidechat"); }));
+  // Oversize messages are caught by on_read below (so the client gets a
+  // too_large frame); this cap only stops absurd frames outright.
+  ws_.read_message_max(std::max(limits::kMaxFrameHardBytes, opt.max_message_bytes * 4));
+  ws_.auto_fragment(false);
+  ws_.text(true);
+  registry_id_ = state_->registry().add(weak_from_this());
+  ws_.async_accept(req,
+                   beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
+}
+
+void WebSocketSession::shutdown() {
+  net::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (!self->accepted_) {
+      beast::get_lowest_layer(self->ws_).close();
+      return;
+    }
+    self->close_after_writes(websocket::close_code::going_away);
+  });
+}
+
+void WebSocketSession::fail(beast::error_code ec, std::string_view what) {
+  // The peer went away or we closed on purpose: nothing worth a log line.
+  if (ec == net::error::operation_aborted || ec == websocket::error::closed ||
+      ec == net::error::eof || ec == net::error::connection_reset || ec == beast::error::timeout) {
+    if (ec == beast::error::timeout) log::debug("ws_timeout", {{"peer", peer_ip_}});
+    return;
+  }
+  log::debug("ws_error", {{"peer", peer_ip_}, {"op", what}, {"error", ec.message()}});
+}
+
+void WebSocketSession::on_accept(beast::error_code ec) {
+  if (ec) return fail(ec, "accept");
+  accepted_ = true;
+  state_->metrics().connection_opened();
+  log::info("ws_open", {{"peer", peer_ip_}});
+  auto content = state_->content();
+  send(conversation_.welcome(*content->engine, session::Clock::now()).frame);
+  do_read();
+}
+
+void WebSocketSession::do_read() {
+  // Read at most one byte past the limit, so an oversize message is noticed
+  // without buffering it.
+  std::size_t max = state_->options().max_message_bytes;
+  std::size_t room = max + 1 - std::min(buffer_.size(), max);
+  ws_.async_read_some(buffer_, room,
+                      beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+}
+
+void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    reading_ = false;
+    return fail(ec, "read");
+  }
+  if (!message_started_) {
+    message_started_ = true;
+    message_binary_ = ws_.got_binary();
+  }
+  if (buffer_.size() > state_->options().max_message_bytes) {
+    // Stop reading: the close handshake discards the rest of the message.
+    reading_ = false;
+    auto out = conversation_.refuse(ErrorCode::kTooLarge,
+                                    "message is larger than " +
+                                        std::to_string(state_->options().max_message_bytes) +
+                                        " bytes; the connection will be closed");
+    state_->metrics().error(ErrorCode::kTooLarge);
+    log::info("ws_too_large", {{"peer", peer_ip_}});
+    send(std::move(out.frame));
+    return close_after_writes(websocket::close_code::too_big);
+  }
+  if (!ws_.is_message_done()) return do_read();
+  on_message();
+  buffer_.consume(buffer_.size());
+  message_started_ = false;
+  if (reading_ && !close_code_) do_read();
+}
+
+void WebSocketSession::on_message() {
+  if (!rate_.try_take(std::chrono::steady_clock::now())) {
+    ++strikes_;
+    state_->metrics().error(ErrorCode::kRateLimited);
+    send(conversation_.refuse(ErrorCode::kRateLimited, "too many messages; slow down").frame);
+    if (strikes_ >= limits::kRateLimitStrikes) {
+      log::info("ws_rate_abuse", {{"peer", peer_ip_}});
+      reading_ = false;
+      close_after_writes(websocket::close_code::policy_error);
+    }
+    return;
+  }
+  strikes_ = 0;
+  if (message_binary_) {
+    state_->metrics().error(ErrorCode::kBadMessage);
+    send(conversation_
+             .refuse(ErrorCode::kBadMessage,
+                     "binary frames are not supported; send one JSON object per text frame")
+             .frame);
+    return;
+  }
+  auto content = state_->content();  // a reload in between does not affect this turn
+  auto started = std::chrono::steady_clock::now();
+  auto out = conversation_.handle(beast::buffers_to_string(buffer_.data()), *content->engine,
+                                  session::Clock::now());
+  auto latency = std::chrono::steady_clock::now() - started;
+  ++turns_;
+  state_->metrics().turn(latency, out.error, out.fallback, out.resumed,
+                         out.outcome_level ? *out.outcome_level : std::string_view{});
+  if (log::enabled_debug()) {
+    nlohmann::json fields = {
+        {"peer", peer_ip_},
+        {"latency_us", std::chrono::duration_cast<std::chrono::microseconds>(latency).count()}};
+    if (out.error) fields["error"] = protocol::code_name(*out.error);
+    if (out.fallback) fields["fallback"] = true;
+    if (out.resumed) fields["resumed"] = true;
+    if (out.outcome_level) fields["outcome"] = *out.outcome_level;
+    log::debug("turn", std::move(fields));
+  }
+  send(std::move(out.frame));
+}
+
+void WebSocketSession::send(std::string frame) {
+  if (closing_) return;
+  queue_.push_back(std::move(frame));
+  if (queue_.size() > limits::kMaxQueuedFrames) return drop("slow reader");
+  if (queue_.size() == 1) do_write();
+}
+
+void WebSocketSession::do_write() {
+  ws_.async_write(net::buffer(queue_.front()),
+                  beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+}
+
+void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
+  if (ec) return fail(ec, "write");
+  queue_.pop_front();
+  if (!queue_.empty()) return do_write();
+  if (close_code_) do_close();
+}
+
+void WebSocketSession::close_after_writes(websocket::close_code code) {
+  if (close_code_ || closing_) return;
+  close_code_ = code;
+  if (queue_.empty()) do_close();
+}
+
+void WebSocketSession::do_close() {
+  if (closing_) return;
+  closing_ = true;
+  ws_.async_close(websocket::close_reason(*close_code_),
+                  beast::bind_front_handler(&WebSocketSession::on_close, shared_from_this()));
+}
+
+void WebSocketSession::on_close(beast::error_code ec) {
+  if (ec) fail(ec, "close");
+}
+
+void WebSocketSession::drop(std::string_view why) {
+  state_->metrics().slow_client_dropped();
+  log::info("ws_dropped", {{"peer", peer_ip_}, {"reason", why}});
+  closing_ = true;
+  // The peer is not reading, so a close frame would never get through:
+  // cancel everything by closing the socket.
+  beast::get_lowest_layer(ws_).close();
+}
+
+}  // namespace guidechat::server
