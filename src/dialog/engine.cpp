@@ -1,1 +1,403 @@
-// placeholder until implemented
+#include "dialog/engine.hpp"
+
+#include <algorithm>
+#include <map>
+#include <unordered_set>
+
+#include "common/limits.hpp"
+#include "common/text.hpp"
+#include "dialog/answer_matcher.hpp"
+#include "dialog/phrases.hpp"
+#include "dialog/red_flags.hpp"
+#include "dialog/router.hpp"
+#include "dialog/summary.hpp"
+
+namespace guidechat::dialog {
+
+using protocol::ErrorCode;
+using protocol::Part;
+
+namespace {
+
+// Info nodes can chain; a loop the checker would refuse must still not hang.
+constexpr int kMaxSteps = 64;
+constexpr double kScriptedScore = 1.0;  // guide text picked by the flow, not by search
+// A second search hit is shown too when it scores this close to the first.
+constexpr double kSecondHitRatio = 0.8;
+
+std::string route(const std::vector<Route>& routes, const std::vector<Answer>& answers) {
+  for (const Route& r : routes) {
+    if (r.when.holds(answers)) return r.next;
+  }
+  return {};
+}
+
+void set_answer(State* s, const std::string& slot, std::vector<std::string> ids) {
+  for (Answer& a : s->answers) {
+    if (a.slot == slot) {
+      a.options = std::move(ids);
+      return;
+    }
+  }
+  s->answers.push_back({slot, std::move(ids)});
+}
+
+Turn fail(const State& state, ErrorCode code, std::string message) {
+  Turn t;
+  t.state = state;
+  t.error = protocol::ProtocolError{code, std::move(message)};
+  return t;
+}
+
+}  // namespace
+
+struct Engine::Compiled {
+  explicit Compiled(const FlowSet& flows)
+      : breaks(flows.language().clause_breaks.begin(), flows.language().clause_breaks.end()),
+        red_flags(flows),
+        router(flows) {
+    for (const Flow& f : flows.flows()) {
+      for (const Node& n : f.nodes) {
+        if (n.type == NodeType::kAsk) {
+          matchers.emplace(f.id + "/" + n.id, AnswerMatcher(n, flows.language()));
+        }
+      }
+    }
+  }
+  std::unordered_set<std::string> breaks;
+  RedFlagDetector red_flags;
+  Router router;
+  std::map<std::string, AnswerMatcher, std::less<>> matchers;  // "flow/node"
+};
+
+Part ask_part(const Node& ask) {
+  Part p;
+  p.type = protocol::PartType::kAsk;
+  p.id = ask.id;
+  p.text = ask.text;
+  p.multiple = ask.multiple;
+  p.free_text = true;
+  for (const auto& o : ask.options) p.options.push_back({o.id, o.label});
+  return p;
+}
+
+Engine::Engine(std::shared_ptr<const FlowSet> flows, std::shared_ptr<const knowledge::Index> index)
+    : flows_(std::move(flows)),
+      index_(std::move(index)),
+      compiled_(std::make_shared<Compiled>(*flows_)) {}
+
+std::vector<protocol::FlowInfo> Engine::flows() const {
+  std::vector<protocol::FlowInfo> out;
+  for (const Flow& f : flows_->flows()) out.push_back({f.id, f.title});
+  return out;
+}
+
+std::vector<Part> Engine::greeting() const {
+  return {Part::Text(flows_->language().greeting)};
+}
+
+const Node* Engine::pending(const State& state, const Flow** flow) const {
+  if (state.flow.empty() || state.node.empty()) return nullptr;
+  const Flow* f = flows_->find(state.flow);
+  if (f == nullptr) return nullptr;
+  const Node* n = f->find(state.node);
+  if (n == nullptr || n->type != NodeType::kAsk) return nullptr;
+  *flow = f;
+  return n;
+}
+
+Turn Engine::resume(const State& state) const {
+  Turn t;
+  t.state = state;
+  const Flow* flow = nullptr;
+  const Node* ask = pending(state, &flow);
+  if (ask == nullptr) {
+    // A token from before the flows were edited: keep the answers, drop the position.
+    t.state.flow.clear();
+    t.state.node.clear();
+  }
+  t.parts.push_back(Part::Text(flows_->language().welcome_back));
+  if (ask != nullptr) t.parts.push_back(ask_part(*ask));
+  return t;
+}
+
+Turn Engine::handle(const State& state, const protocol::ClientMessage& message) const {
+  State s = state;
+  const Flow* flow = nullptr;
+  if (pending(s, &flow) == nullptr) {
+    s.flow.clear();
+    s.node.clear();
+  }
+  switch (message.type) {
+    case protocol::ClientType::kHello:
+      return resume(state);
+    case protocol::ClientType::kSay:
+      return say(std::move(s), message.text);
+    case protocol::ClientType::kChoose:
+      return choose(std::move(s), message);
+    case protocol::ClientType::kStart: {
+      const Flow* f = flows_->find(message.flow);
+      if (f == nullptr) return fail(state, ErrorCode::kUnknownFlow, "no flow with that id");
+      return start(std::move(s), *f);
+    }
+    case protocol::ClientType::kSummary: {
+      Turn t;
+      t.state = std::move(s);
+      t.parts.push_back(build_summary(*flows_, t.state));
+      const Flow* f = nullptr;
+      if (const Node* ask = pending(t.state, &f)) t.parts.push_back(ask_part(*ask));
+      return t;
+    }
+    case protocol::ClientType::kReset: {
+      Turn t;
+      t.parts.push_back(Part::Text(flows_->language().reset));
+      return t;
+    }
+  }
+  return fail(state, ErrorCode::kBadMessage, "unknown message type");
+}
+
+Turn Engine::start(State state, const Flow& flow) const {
+  Turn t;
+  // A new run of a flow forgets that flow's earlier answers, so its routing
+  // only ever sees answers given in this run.
+  std::vector<Answer> kept;
+  for (auto& a : state.answers) {
+    bool mine = std::any_of(flow.nodes.begin(), flow.nodes.end(), [&](const Node& n) {
+      return n.type == NodeType::kAsk && n.slot == a.slot;
+    });
+    if (!mine) kept.push_back(std::move(a));
+  }
+  state.answers = std::move(kept);
+  t.state = std::move(state);
+  if (!flow.intro.empty()) t.parts.push_back(Part::Text(flow.intro));
+  enter(flow, flow.start, &t);
+  return t;
+}
+
+Turn Engine::choose(State state, const protocol::ClientMessage& message) const {
+  const Flow* flow = nullptr;
+  const Node* ask = pending(state, &flow);
+  if (ask == nullptr || message.ask != ask->id) {
+    return fail(state, ErrorCode::kUnknownAsk, "that question is not the pending one");
+  }
+  if (message.options.empty()) return fail(state, ErrorCode::kBadOption, "choose an option");
+  for (const auto& id : message.options) {
+    if (ask->option(id) == nullptr) {
+      return fail(state, ErrorCode::kBadOption, "unknown option for this question");
+    }
+  }
+  std::vector<std::string> ids = normalize_choice(*ask, message.options);
+  if (!ask->multiple && ids.size() != 1) {
+    return fail(state, ErrorCode::kBadOption, "this question takes one option");
+  }
+  Turn t;
+  t.state = std::move(state);
+  answer(*flow, *ask, std::move(ids), &t);
+  return t;
+}
+
+void Engine::answer(const Flow& flow, const Node& ask, std::vector<std::string> ids,
+                    Turn* turn) const {
+  for (const auto& id : ids) turn->trace.push_back({flow.id, ask.id, id});
+  std::string next;
+  if (!ask.multiple) {
+    const AskOption* o = ask.option(ids.front());
+    set_answer(&turn->state, ask.slot, ids);
+    if (o != nullptr && !o->next.empty()) next = route(o->next, turn->state.answers);
+  } else {
+    set_answer(&turn->state, ask.slot, ids);
+  }
+  if (next.empty()) next = route(ask.next, turn->state.answers);
+  enter(flow, next, turn);
+}
+
+void Engine::enter(const Flow& flow, std::string node_id, Turn* turn) const {
+  State& s = turn->state;
+  for (int step = 0; step < kMaxSteps; ++step) {
+    const Node* n = flow.find(node_id);
+    if (n == nullptr) break;
+    turn->trace.push_back({flow.id, n->id, ""});
+    switch (n->type) {
+      case NodeType::kAsk:
+        s.flow = flow.id;
+        s.node = n->id;
+        turn->parts.push_back(ask_part(*n));
+        return;
+      case NodeType::kInfo:
+        for (const auto& c : n->content) {
+          turn->parts.push_back(Part::Answer(c.text, {c.section, c.title}, kScriptedScore));
+        }
+        node_id = route(n->next, s.answers);
+        continue;
+      case NodeType::kOutcome: {
+        s.flow.clear();
+        s.node.clear();
+        const GuideText& c = n->content.front();
+        turn->parts.push_back(Part::Outcome(n->level, c.text, {c.section, c.title}));
+        std::vector<const std::string*> shown{&c.text};
+        for (const auto& tip : n->tips) {
+          if (!tip.when.holds(s.answers)) continue;
+          bool dup = std::any_of(shown.begin(), shown.end(),
+                                 [&](const std::string* x) { return *x == tip.text; });
+          if (dup) continue;
+          shown.push_back(&tip.text);
+          turn->parts.push_back(Part::Answer(tip.text, {tip.section, tip.title}, kScriptedScore));
+        }
+        turn->parts.push_back(Part::Text(flows_->language().after_outcome));
+        return;
+      }
+      case NodeType::kSummary:
+        s.flow.clear();
+        s.node.clear();
+        turn->parts.push_back(build_summary(*flows_, s));
+        if (!n->text.empty()) turn->parts.push_back(Part::Text(n->text));
+        return;
+    }
+  }
+  // Only a flow that failed its checks gets here: end it rather than hang.
+  s.flow.clear();
+  s.node.clear();
+  turn->parts.push_back(Part::Text(flows_->language().not_understood));
+}
+
+void Engine::red_flag(std::vector<std::string> flags, Turn* turn) const {
+  State& s = turn->state;
+  for (const Answer& a : s.answers) {
+    if (a.slot != kRedFlagSlot) continue;
+    for (const auto& id : a.options) {
+      if (std::find(flags.begin(), flags.end(), id) == flags.end()) flags.push_back(id);
+    }
+  }
+  std::vector<std::string> ordered;
+  for (const auto& f : flows_->red_flags()) {
+    if (std::find(flags.begin(), flags.end(), f.id) != flags.end()) ordered.push_back(f.id);
+  }
+  set_answer(&s, kRedFlagSlot, std::move(ordered));
+  s.flow.clear();
+  s.node.clear();
+  const Node& u = flows_->urgent();
+  const GuideText& c = u.content.front();
+  turn->trace.push_back({"", u.id, ""});
+  turn->parts.push_back(Part::Outcome(u.level, c.text, {c.section, c.title}));
+  turn->parts.push_back(Part::Text(flows_->language().after_outcome));
+}
+
+bool Engine::answer_question(std::string_view text, bool doctor, Turn* turn,
+                             std::vector<std::string>* suggestions) const {
+  if (index_ == nullptr) return false;
+  const Language& lang = flows_->language();
+  knowledge::SearchResult r = index_->search(text, doctor ? 5 : 3);
+  if (doctor) {
+    // "When should he see a doctor?" is answered by that section, whatever
+    // else the words also matched.
+    for (const auto& h : r.hits) {
+      if (h.section != nullptr && h.section->id == lang.doctor_section) {
+        turn->parts.push_back(Part::Answer(h.text, {h.section->id, h.section->title}, h.score));
+        return true;
+      }
+    }
+    if (const knowledge::Section* s = index_->knowledge().find(lang.doctor_section)) {
+      if (!s->passages.empty()) {
+        turn->parts.push_back(
+            Part::Answer(s->passages.front().text, {s->id, s->title}, kScriptedScore));
+        return true;
+      }
+    }
+  }
+  if (!r.in_scope || r.hits.empty() || r.hits.front().section == nullptr) {
+    if (suggestions != nullptr) *suggestions = r.suggestions;
+    return false;
+  }
+  const auto& top = r.hits.front();
+  turn->parts.push_back(Part::Answer(top.text, {top.section->id, top.section->title}, top.score));
+  if (r.hits.size() > 1) {
+    const auto& second = r.hits[1];
+    if (second.section != nullptr && second.section != top.section &&
+        second.score >= top.score * kSecondHitRatio) {
+      turn->parts.push_back(
+          Part::Answer(second.text, {second.section->id, second.section->title}, second.score));
+    }
+  }
+  return true;
+}
+
+Turn Engine::say(State state, std::string_view raw) const {
+  const Language& lang = flows_->language();
+  const Compiled& c = *compiled_;
+  Turn t;
+  t.state = std::move(state);
+  std::string_view text = text::truncate_utf8(text::trim(raw), limits::kMaxQueryChars);
+  Tokens tokens = tokenize(text, c.breaks);
+  const Flow* flow = nullptr;
+  const Node* ask = pending(t.state, &flow);
+
+  if (tokens.words.empty()) {
+    t.parts.push_back(Part::Text(ask != nullptr ? lang.not_understood : lang.greeting));
+    if (ask != nullptr) t.parts.push_back(ask_part(*ask));
+    return t;
+  }
+  // Red flags win over everything else, in or out of a flow.
+  if (auto flags = c.red_flags.detect(tokens); !flags.empty()) {
+    red_flag(std::move(flags), &t);
+    return t;
+  }
+  if (ask != nullptr) {
+    auto it = c.matchers.find(flow->id + "/" + ask->id);
+    if (it != c.matchers.end()) {
+      if (auto ids = it->second.match(tokens); !ids.empty()) {
+        answer(*flow, *ask, std::move(ids), &t);
+        return t;
+      }
+    }
+  }
+  Intent intent = c.router.classify(tokens);
+  if (intent.small_talk != nullptr) {
+    if (intent.small_talk->kind == "stop" && ask != nullptr) {
+      t.state.flow.clear();
+      t.state.node.clear();
+      ask = nullptr;
+    }
+    t.parts.push_back(Part::Text(intent.small_talk->reply));
+    if (ask != nullptr) t.parts.push_back(ask_part(*ask));
+    return t;
+  }
+  if (intent.flow_request != nullptr && (ask == nullptr || intent.flow_request != flow)) {
+    return start(std::move(t.state), *intent.flow_request);
+  }
+  if (ask != nullptr) {
+    // Mid-flow: answer a question, then ask the pending question again; an
+    // answer that was not understood is asked again, never met with a fallback.
+    if (intent.question) {
+      if (!answer_question(text, intent.doctor, &t, nullptr)) {
+        t.parts.push_back(Part::Text(lang.not_in_guide));
+      }
+    } else {
+      t.parts.push_back(Part::Text(lang.not_understood));
+    }
+    t.parts.push_back(ask_part(*ask));
+    return t;
+  }
+  if (intent.doctor) {
+    (void)answer_question(text, true, &t, nullptr);
+    if (const Flow* f = flows_->find(lang.doctor_flow)) {
+      Turn started = start(std::move(t.state), *f);
+      t.state = std::move(started.state);
+      t.parts.insert(t.parts.end(), started.parts.begin(), started.parts.end());
+      t.trace.insert(t.trace.end(), started.trace.begin(), started.trace.end());
+    }
+    return t;
+  }
+  if (intent.symptoms && !intent.question) {
+    if (const Flow* f = flows_->find(lang.symptom_flow)) return start(std::move(t.state), *f);
+  }
+  std::vector<std::string> suggestions;
+  if (answer_question(text, false, &t, &suggestions)) {
+    if (intent.symptoms) t.parts.push_back(Part::Text(lang.offer_check));
+  } else {
+    t.parts.push_back(Part::Fallback(lang.not_in_guide, std::move(suggestions)));
+  }
+  return t;
+}
+
+}  // namespace guidechat::dialog

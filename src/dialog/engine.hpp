@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "dialog/flow.hpp"
@@ -17,10 +18,19 @@
 
 namespace guidechat::dialog {
 
+// A node (option empty) or an option of an ask node that a turn went
+// through: what conversation tests count for coverage.
+struct Visit {
+  std::string flow;
+  std::string node;
+  std::string option;
+};
+
 struct Turn {
   State state;
   std::vector<protocol::Part> parts;
   std::optional<protocol::ProtocolError> error;  // set: send an error frame instead
+  std::vector<Visit> trace;                      // nodes and options passed, in order
 };
 
 class Engine {
@@ -38,9 +48,31 @@ class Engine {
   // which owns the tokens.)
   Turn handle(const State& state, const protocol::ClientMessage& message) const;
 
+  const FlowSet& flow_set() const { return *flows_; }
+
  private:
+  struct Compiled;  // phrase sets and matchers built once from the flows
+
+  Turn say(State state, std::string_view text) const;
+  Turn choose(State state, const protocol::ClientMessage& message) const;
+  Turn start(State state, const Flow& flow) const;
+  // Records an answer to the pending ask and walks on to the next ask or end.
+  void answer(const Flow& flow, const Node& ask, std::vector<std::string> ids, Turn* turn) const;
+  // Walks from `node_id` through info nodes to the next ask, outcome or summary.
+  void enter(const Flow& flow, std::string node_id, Turn* turn) const;
+  void red_flag(std::vector<std::string> flags, Turn* turn) const;
+  // Answers from the guide for a question; false when it is not covered.
+  bool answer_question(std::string_view text, bool doctor, Turn* turn,
+                       std::vector<std::string>* suggestions) const;
+  // The pending ask node of `state`, or nullptr.
+  const Node* pending(const State& state, const Flow** flow) const;
+
   std::shared_ptr<const FlowSet> flows_;
   std::shared_ptr<const knowledge::Index> index_;
+  std::shared_ptr<const Compiled> compiled_;
 };
+
+// The ask part for an ask node.
+protocol::Part ask_part(const Node& ask);
 
 }  // namespace guidechat::dialog

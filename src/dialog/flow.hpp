@@ -1,5 +1,180 @@
-// Flows as data (dialogs/*.json). (Being written: see the dialog issue.)
+// Flows as data: every `dialogs/*.json` file is one guided flow (ask, info,
+// outcome and summary nodes), except two shared files: `red-flags.json` (the
+// guide's urgent signs and the urgent outcome) and `language.json` (yes/no
+// forms, negators, small talk, question and symptom words). docs/dialogs.md
+// documents the format.
+//
+// Loading resolves every medical text against the knowledge base once: a
+// node names a section id and, optionally, sentences quoted from it; the
+// loader checks the quotes are verbatim so the engine never shows words the
+// guide does not contain. check() reports every problem (schema, unknown
+// sections, unreachable nodes, dead ends, loops with no way out, options
+// with no next step, outcomes without a source) for `guidechat check`.
+//
+// Thread-safety: a FlowSet is immutable after load(); share it freely.
 #pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "dialog/state.hpp"
+#include "knowledge/knowledge_base.hpp"
+
 namespace guidechat::dialog {
-class FlowSet {};
+
+// A condition on the answers collected so far. kSlot holds when the slot's
+// answer includes any of `options`; the others combine `children`.
+struct Condition {
+  enum class Kind { kAlways, kSlot, kAny, kAll, kNot };
+  Kind kind = Kind::kAlways;
+  std::string slot;
+  std::vector<std::string> options;
+  std::vector<Condition> children;
+
+  bool holds(const std::vector<Answer>& answers) const;
+};
+
+// One step out of a node: the first route whose condition holds is taken.
+struct Route {
+  Condition when;
+  std::string next;
+};
+
+// Guide text resolved at load time: the quoted sentences (or the whole
+// section) and the section it comes from.
+struct GuideText {
+  std::string section;
+  std::string title;  // the section's heading, for `source`
+  std::string text;
+  Condition when;  // tips only: shown when this holds
+};
+
+struct AskOption {
+  std::string id;
+  std::string label;
+  std::vector<std::string> words;  // phrases that mean this option
+  std::string polarity;            // "yes", "no" or empty: gets the everyday yes/no forms
+  bool exclusive = false;          // "none of these": dropped when others are chosen
+  std::vector<Route> next;         // single choice only; empty: the node's next
+};
+
+enum class NodeType { kAsk, kInfo, kOutcome, kSummary };
+
+struct Node {
+  std::string id;
+  NodeType type = NodeType::kAsk;
+  // ask
+  std::string text;
+  std::string slot;
+  std::string summary_label;  // how the answer is introduced in a summary
+  bool multiple = false;
+  std::vector<AskOption> options;
+  // info / outcome
+  std::string level;               // outcome: urgent | doctor | self-care
+  std::vector<GuideText> content;  // info: the parts shown; outcome: [0] is the outcome text
+  std::vector<GuideText> tips;     // outcome: extra guide passages shown when their condition holds
+  // summary: optional closing text
+  std::vector<Route> next;  // ask (default), info
+
+  const AskOption* option(std::string_view id) const;
+  bool terminal() const { return type == NodeType::kOutcome || type == NodeType::kSummary; }
+};
+
+struct Flow {
+  std::string id;
+  std::string title;
+  std::string file;
+  std::string intro;                 // conversational text when the flow starts
+  std::vector<std::string> phrases;  // typed requests that start it ("check my symptoms")
+  std::string start;
+  std::vector<Node> nodes;
+
+  const Node* find(std::string_view node_id) const;
+};
+
+struct RedFlag {
+  std::string id;
+  std::string label;
+  std::vector<std::string> phrases;
+};
+
+struct SmallTalk {
+  std::string kind;  // greeting | thanks | goodbye | stop
+  std::vector<std::string> phrases;
+  std::string reply;
+};
+
+// Everyday language the engine understands, as data (language.json).
+struct Language {
+  std::string greeting;
+  std::string not_understood;
+  std::string not_in_guide;
+  std::string offer_check;
+  std::string after_outcome;
+  std::string welcome_back;
+  std::string reset;
+  std::vector<std::string> yes;
+  std::vector<std::string> no;
+  std::vector<std::string> all;
+  std::vector<std::string> negators;
+  std::vector<std::string> clause_breaks;
+  std::vector<std::string> question_words;
+  std::vector<std::string> symptom_words;
+  std::vector<std::string> doctor_phrases;
+  std::vector<std::string> fillers;
+  std::vector<SmallTalk> small_talk;
+  std::string symptom_flow;  // started by a description of symptoms
+  std::string doctor_flow;   // the short triage after a "when to see a doctor" question
+  std::string doctor_section;
+};
+
+// A problem in dialogs/, with where it is. `where` is "flow/node" (or just
+// the flow or file part); `line` is set for JSON syntax errors.
+struct FlowFinding {
+  std::string file;
+  int line = 0;
+  std::string where;
+  std::string message;
+};
+
+class FlowSet {
+ public:
+  // Fails with the first findings when check() finds any problem.
+  static Result<std::shared_ptr<const FlowSet>> load(const std::filesystem::path& dir,
+                                                     const knowledge::KnowledgeBase& kb);
+  // Every problem in the directory; empty when clean.
+  static std::vector<FlowFinding> check(const std::filesystem::path& dir,
+                                        const knowledge::KnowledgeBase& kb);
+  // Reads without failing: what could be read, and the findings.
+  static std::shared_ptr<FlowSet> read(const std::filesystem::path& dir,
+                                       const knowledge::KnowledgeBase& kb,
+                                       std::vector<FlowFinding>* findings);
+
+  const std::vector<Flow>& flows() const { return flows_; }
+  const Flow* find(std::string_view flow_id) const;
+  const std::vector<RedFlag>& red_flags() const { return red_flags_; }
+  const Node& urgent() const { return urgent_; }  // the outcome a red flag leads to
+  const Language& language() const { return language_; }
+
+  // The question and option labels for a slot's answer, searched across
+  // flows (the first ask node filling `slot` that knows every option).
+  const Node* ask_for(const Answer& answer) const;
+
+ private:
+  friend class FlowReader;
+  std::vector<Flow> flows_;
+  std::vector<RedFlag> red_flags_;
+  Node urgent_;
+  Language language_;
+};
+
+// Structural checks on flows already read (reachability, dead ends, loops,
+// options without a next step, outcomes without a source).
+void check_structure(const Flow& flow, std::vector<FlowFinding>* findings);
+
 }  // namespace guidechat::dialog

@@ -1,1 +1,106 @@
-// placeholder until implemented
+#include "dialog/state.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+namespace guidechat::dialog {
+
+// Layout (version 1): [1] str(flow) str(node) u8(count) { str(slot) u8(n) str(option)*n }*
+// where str is a length byte then the id. Ids are short ASCII slugs, so this
+// stays far below the token's size budget (a full symptom check is ~150 bytes).
+namespace {
+
+constexpr std::uint8_t kVersion = 1;
+constexpr std::size_t kMaxId = 64;
+constexpr std::size_t kMaxAnswers = 32;
+constexpr std::size_t kMaxOptions = 32;
+
+bool valid_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxId) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+void put(std::string* out, std::string_view s) {
+  out->push_back(static_cast<char>(std::min(s.size(), kMaxId)));
+  out->append(s.substr(0, kMaxId));
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view b) : b_(b) {}
+  bool byte(std::size_t* v) {
+    if (pos_ >= b_.size()) return false;
+    *v = static_cast<unsigned char>(b_[pos_++]);
+    return true;
+  }
+  // An id, or (allow_empty) nothing.
+  bool str(std::string* s, bool allow_empty) {
+    std::size_t n;
+    if (!byte(&n) || n > kMaxId || b_.size() - pos_ < n) return false;
+    *s = std::string(b_.substr(pos_, n));
+    pos_ += n;
+    return (allow_empty && n == 0) || valid_id(*s);
+  }
+  bool done() const { return pos_ == b_.size(); }
+
+ private:
+  std::string_view b_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::string encode_state(const State& state) {
+  std::string out;
+  out.reserve(64);
+  out.push_back(static_cast<char>(kVersion));
+  put(&out, state.flow);
+  put(&out, state.node);
+  std::size_t count = std::min(state.answers.size(), kMaxAnswers);
+  out.push_back(static_cast<char>(count));
+  for (std::size_t i = 0; i < count; ++i) {
+    const Answer& a = state.answers[i];
+    put(&out, a.slot);
+    std::size_t n = std::min(a.options.size(), kMaxOptions);
+    out.push_back(static_cast<char>(n));
+    for (std::size_t j = 0; j < n; ++j) put(&out, a.options[j]);
+  }
+  return out;
+}
+
+Result<State> decode_state(std::string_view bytes) {
+  Reader r(bytes);
+  std::size_t version;
+  if (!r.byte(&version) || version != kVersion) return Error{"state: unknown version"};
+  State s;
+  if (!r.str(&s.flow, true) || !r.str(&s.node, true)) return Error{"state: bad flow or node"};
+  if (s.flow.empty() && !s.node.empty()) return Error{"state: node without a flow"};
+  std::size_t count;
+  if (!r.byte(&count) || count > kMaxAnswers) return Error{"state: bad answer count"};
+  for (std::size_t i = 0; i < count; ++i) {
+    Answer a;
+    std::size_t n;
+    if (!r.str(&a.slot, false) || !r.byte(&n) || n == 0 || n > kMaxOptions) {
+      return Error{"state: bad answer"};
+    }
+    for (const Answer& prev : s.answers) {
+      if (prev.slot == a.slot) return Error{"state: duplicate slot"};
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+      std::string o;
+      if (!r.str(&o, false)) return Error{"state: bad option"};
+      if (std::find(a.options.begin(), a.options.end(), o) != a.options.end()) {
+        return Error{"state: duplicate option"};
+      }
+      a.options.push_back(std::move(o));
+    }
+    s.answers.push_back(std::move(a));
+  }
+  if (!r.done()) return Error{"state: trailing bytes"};
+  return s;
+}
+
+}  // namespace guidechat::dialog

@@ -1,0 +1,107 @@
+#include "dialog/phrases.hpp"
+
+#include <algorithm>
+
+#include "common/text.hpp"
+
+namespace guidechat::dialog {
+
+namespace {
+
+bool clause_punct(char c) {
+  return c == '.' || c == ',' || c == ';' || c == '!' || c == '?' || c == ':' || c == '\n' ||
+         c == '(' || c == ')';
+}
+
+// Damerau distance <= 1 without allocating (text::edit_distance in general
+// form is too slow for the hot loop of phrase spotting).
+bool within_one_edit(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == a.size()) return true;  // equal, or one letter added at the end
+  if (a.size() == b.size()) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // substitution
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);  // transposition
+  }
+  return a.substr(i) == b.substr(i + 1);  // insertion
+}
+
+// Typo tolerance grows with the word: none for short words, where one edit
+// turns a word into another ("no" / "so").
+bool word_matches(const std::string& typed, const std::string& want) {
+  if (typed == want) return true;
+  if (want.size() < 5 || typed.size() < 4) return false;
+  return within_one_edit(typed, want);
+}
+
+}  // namespace
+
+Tokens tokenize(std::string_view input, const std::unordered_set<std::string>& breaks) {
+  Tokens t;
+  int clause = 0;
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i <= input.size(); ++i) {
+    if (i < input.size() && !clause_punct(input[i])) continue;
+    if (i < input.size() && input[i] == '?') t.question = true;
+    for (auto& w : text::words(input.substr(begin, i - begin))) {
+      if (breaks.count(w)) ++clause;
+      t.words.push_back(std::move(w));
+      t.clause.push_back(clause);
+    }
+    ++clause;
+    begin = i + 1;
+  }
+  return t;
+}
+
+void PhraseSet::add(std::string_view phrase, int tag) {
+  Phrase p{text::words(phrase), tag, false};
+  if (p.words.empty()) return;
+  p.starts_negated = negators_.count(p.words.front()) > 0;
+  // Keep longest first so a scan tries "not really" before "not".
+  auto at = std::find_if(phrases_.begin(), phrases_.end(),
+                         [&](const Phrase& q) { return q.words.size() < p.words.size(); });
+  phrases_.insert(at, std::move(p));
+}
+
+bool PhraseSet::match_at(const Tokens& t, std::size_t pos, const Phrase& p) const {
+  if (pos + p.words.size() > t.words.size()) return false;
+  for (std::size_t i = 0; i < p.words.size(); ++i) {
+    if (!word_matches(t.words[pos + i], p.words[i])) return false;
+  }
+  return true;
+}
+
+bool PhraseSet::negated_at(const Tokens& t, std::size_t pos) const {
+  std::size_t from = pos > kNegationWindow ? pos - kNegationWindow : 0;
+  for (std::size_t i = from; i < pos; ++i) {
+    if (t.clause[i] == t.clause[pos] && negators_.count(t.words[i])) return true;
+  }
+  return false;
+}
+
+std::vector<PhraseHit> PhraseSet::find(const Tokens& t) const {
+  std::vector<PhraseHit> hits;
+  for (std::size_t pos = 0; pos < t.words.size();) {
+    const Phrase* best = nullptr;
+    for (const Phrase& p : phrases_) {
+      if (match_at(t, pos, p)) {
+        best = &p;
+        break;
+      }
+    }
+    if (best == nullptr) {
+      ++pos;
+      continue;
+    }
+    hits.push_back(
+        {best->tag, pos, best->words.size(), !best->starts_negated && negated_at(t, pos)});
+    pos += best->words.size();
+  }
+  return hits;
+}
+
+}  // namespace guidechat::dialog
