@@ -110,7 +110,9 @@
       };
       this._onClick = (e) => this._act(e);
       this._onChange = (e) => this._checkChanged(e);
-      this._onOnline = () => { if (!this._ws) { clearTimeout(this._timer); this._retry = 0; this._connect(); } };
+      this._onOnline = () => {
+        if (this._wanted && !this._ws) { clearTimeout(this._timer); this._retry = 0; this._connect(); }
+      };
     }
 
     connectedCallback() {
@@ -199,7 +201,7 @@
       el.panel.hidden = !open;
       if (open) {
         this._connect();
-        if (!quiet) el.input.focus();
+        if (!quiet) (matchMedia('(pointer: coarse)').matches ? el.log : el.input).focus();
         this._scroll();
       }
       if (!quiet) this._save();
@@ -209,6 +211,7 @@
 
     _connect() {
       if (this._ws || !this.isConnected) return;
+      this._wanted = true;
       clearTimeout(this._timer);
       this._status(this._seen ? 'Reconnecting…' : 'Connecting…', 'busy');
       let ws;
@@ -231,7 +234,8 @@
     _lost() {
       this._ws = null;
       this._ready = false;
-      this._queue = this._sent.map((s) => s.msg).concat(this._queue);
+      const again = this._sent.filter((s) => s.msg.type !== 'hello').map((s) => s.msg);
+      this._queue = again.concat(this._queue);
       this._sent = [];
       this._typing();
     }
@@ -359,6 +363,7 @@
         const el = this._add({ p });
         if (p.type === 'ask') focus = el.querySelector('input, button');
       }
+      if (req && req.type === 'reset' && this._flows.length) this._add({ f: this._flows });
       if (this._focusNext) {
         this._focusNext = false;
         (focus || this._el.input).focus();
@@ -540,9 +545,11 @@
       const node = b.closest('.msg');
       const rec = this._recOf.get(node);
       const act = b.dataset.act;
-      if (act === 'say') { this._focusNext = true; this._say(b.textContent); return; }
+      // Keyboard activation (detail 0) moves focus on to the next question;
+      // a tap does not, so no on-screen keyboard pops up.
+      this._focusNext = e.detail === 0;
+      if (act === 'say') { this._say(b.textContent); return; }
       if (act === 'flow') {
-        this._focusNext = true;
         this._add({ u: b.textContent });
         this._send({ type: 'start', flow: b.dataset.flow });
       } else if (act === 'summary') {
@@ -557,7 +564,6 @@
         rec.done = true;
         b.classList.add('picked');
         this._disable(node);
-        this._focusNext = true;
         this._add({ u: labels.join(', ') });
         this._send({ type: 'choose', ask: p.id, options: ids });
       } else if (act === 'print') {
@@ -581,7 +587,6 @@
       this._el.log.textContent = '';
       this._records = [];
       this._add({ n: 'Started over. Your earlier answers are forgotten.' });
-      if (this._flows.length) this._add({ f: this._flows });
       this._save();
       this._el.input.focus();
     }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  answerByClick, answerByTyping, launch, newPage, repo, runToEnd, sel, settled, startServer, tmpDir,
+  answerByClick, answerByTyping, freePort, launch, newPage, repo, runToEnd, sel, settled, startServer, tmpDir,
 } from './helpers.mjs';
 
 let server;
@@ -42,6 +42,11 @@ test('a whole symptom check by clicks, then the summary with Copy and Print', as
   assert.match(cls, /\b(urgent|doctor|self-care)\b/, 'the outcome is styled by its level');
   assert.match(await outcome.locator('.src').textContent(), /^From the guide: \S/);
   assert.ok((await outcome.locator('.txt').textContent()).length > 20, 'the guide text is shown');
+  // The clinic's contact line (index.html sets one) shows on urgent and
+  // doctor outcomes only.
+  const contact = await page.locator('guide-chat').getAttribute('contact');
+  if (/\bself-care\b/.test(cls)) assert.equal(await outcome.locator('.contact').count(), 0);
+  else assert.equal(await outcome.locator('.contact').textContent(), contact);
   // Answered questions are closed; the chosen option stays marked.
   assert.equal(await page.locator(sel.activeAsk).count(), 0);
   assert.ok(await page.locator('guide-chat .ask.done .picked, guide-chat .ask.done input:checked').count() >= 1);
@@ -160,4 +165,43 @@ test('works at 320 px wide', async () => {
   }
   assert.ok(box.send.bottom <= 568, 'the send button is on screen');
   await page.context().close();
+});
+
+test('attributes: title, greeting, language label, contact link, absolute server address', async () => {
+  // A page of our own, served by the real server from a copy of web-client/.
+  const dir = tmpDir('guidechat-web-');
+  for (const f of fs.readdirSync(path.join(repo, 'web-client'))) {
+    fs.copyFileSync(path.join(repo, 'web-client', f), path.join(dir, f));
+  }
+  const port = await freePort();
+  fs.writeFileSync(path.join(dir, 'attrs.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>attributes</title><script src="guidechat.js" defer></script></head><body><main>
+<guide-chat inline server="ws://127.0.0.1:${port}/ws" chat-title="Ask Dr. Test's guide" greeting="Hi, I am the test greeting."
+ language-label="English" contact="Call 555-0199" contact-href="tel:5550199"></guide-chat></main></body></html>`);
+  const own = await startServer({ port, extra: ['--web', dir] });
+  const page = await newPage(browser);
+  try {
+    await page.goto(own.url + '/attrs.html');
+    await settled(page);
+    assert.equal(await page.locator('guide-chat .title').textContent(), "Ask Dr. Test's guide");
+    assert.equal(await page.locator('guide-chat .root').getAttribute('aria-label'), "Ask Dr. Test's guide");
+    assert.equal(await page.locator('guide-chat .lang').textContent(), 'English');
+    const bot = await page.locator('guide-chat .msg.bot .txt').allTextContents();
+    assert.deepEqual(bot, ['Hi, I am the test greeting.'], 'the greeting replaces the server greeting text');
+    assert.equal(await page.locator('guide-chat .launcher').isVisible(), false, 'inline: no launcher');
+    // Red flags lead at once to the urgent outcome, with the contact link.
+    await page.fill(sel.input, 'he cannot speak or chew and the pain is unbearable');
+    await page.press(sel.input, 'Enter');
+    await settled(page);
+    const urgent = page.locator('guide-chat .outcome.urgent');
+    assert.equal(await urgent.count(), 1);
+    const link = urgent.locator('a.contact');
+    assert.equal(await link.textContent(), 'Call 555-0199');
+    assert.equal(await link.getAttribute('href'), 'tel:5550199');
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await page.context().close();
+    await own.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

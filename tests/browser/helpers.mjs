@@ -36,8 +36,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Starts `guidechat serve` and waits for /healthz. `extra` adds flags.
 export async function startServer({ port, extra = [] } = {}) {
   port = port || (await freePort());
-  const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--web', path.join(repo, 'web-client'),
-    '--log-level', 'warn', ...extra];
+  const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn', ...extra];
+  if (!extra.includes('--web')) args.push('--web', path.join(repo, 'web-client'));
   const child = spawn(binary(), args, {
     env: { ...process.env, GUIDECHAT_SESSION_KEY: sessionKey },
     stdio: ['ignore', 'ignore', 'pipe'],
