@@ -336,6 +336,7 @@
       if (m.code === 'bad_session' || (req && req.type === 'hello')) {
         // The server goes on with a fresh session.
         this._token = this._fresh || '';
+        this._closeAsks();
         this._queue = this._queue.filter((q) => q.type !== 'choose');
         this._add({ n: 'Your earlier conversation could not be restored, so a new one has started.' });
         if (this._flows.length) this._add({ f: this._flows });
@@ -360,7 +361,8 @@
       let focus = null;
       for (const p of parts) {
         if (!p || typeof p !== 'object') continue;
-        const el = this._add({ p });
+        // "Welcome back" after a reconnect is a quiet note, not a message.
+        const el = this._add(req && req.type === 'hello' && p.type === 'text' ? { n: str(p.text) } : { p });
         if (p.type === 'ask') focus = el.querySelector('input, button');
       }
       if (req && req.type === 'reset' && this._flows.length) this._add({ f: this._flows });

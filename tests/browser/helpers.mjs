@@ -12,7 +12,6 @@ import { chromium } from 'playwright-core';
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const chromiumPath = process.env.GUIDECHAT_CHROMIUM || '/usr/bin/chromium';
 export const sessionKey = 'browser-tests-fixed-session-key-0123456789';
-export const artifacts = path.join(repo, 'tests/browser/artifacts');
 
 export function binary() {
   const bin = process.env.GUIDECHAT_BIN || path.join(repo, 'build/src/cli/guidechat');
@@ -34,12 +33,12 @@ export function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Starts `guidechat serve` and waits for /healthz. `extra` adds flags.
-export async function startServer({ port, extra = [] } = {}) {
+export async function startServer({ port, extra = [], key = sessionKey } = {}) {
   port = port || (await freePort());
   const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn', ...extra];
   if (!extra.includes('--web')) args.push('--web', path.join(repo, 'web-client'));
   const child = spawn(binary(), args, {
-    env: { ...process.env, GUIDECHAT_SESSION_KEY: sessionKey },
+    env: { ...process.env, GUIDECHAT_SESSION_KEY: key },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -38,10 +38,11 @@ test('a reload mid-flow shows the conversation and resumes it', async () => {
     // The server's resume reply names the same pending question.
     const open = await page.locator(sel.activeAsk).last().locator('p.txt').textContent();
     assert.equal(open.trim(), pending, 'the pending question is open again');
-    assert.equal(await page.locator(sel.note).count(), 0, 'no error or "could not restore" note');
+    const notes = await page.locator(sel.note).allTextContents();
+    assert.deepEqual(notes.filter((n) => !/welcome back/i.test(n)), [], 'no error or "could not restore" note');
     await runToEnd(page, answerByClick);
     assert.equal(await page.locator(sel.outcome).count(), 1);
-    assert.equal(await page.locator(sel.note).count(), 0, 'every answer after the reload was accepted');
+    assert.deepEqual(await page.locator(sel.note).allTextContents(), notes, 'every answer after the reload was accepted');
     assert.deepEqual(page.problems, []);
   } finally {
     await page.context().close();
@@ -66,10 +67,34 @@ test('a server restart mid-flow shows the offline state, reconnects and resumes'
     server = await startServer({ port: server.port });
     await page.locator(sel.status).waitFor({ state: 'hidden', timeout: 20000 });
     await settled(page);
-    assert.equal(await page.locator(sel.note).count(), 0, 'the answer was accepted by the restarted server');
+    const notes = await page.locator(sel.note).allTextContents();
+    assert.deepEqual(notes.filter((n) => !/welcome back/i.test(n)), [], 'the answer was accepted by the restarted server');
+    assert.equal(await page.locator(sel.activeAsk).count(), 1, 'the next question is open, and only it');
     await runToEnd(page, answerByClick);
     assert.equal(await page.locator(sel.outcome).count(), 1);
-    assert.equal(await page.locator(sel.note).count(), 0);
+    assert.deepEqual(await page.locator(sel.note).allTextContents(), notes);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await page.context().close();
+    await server.stop();
+  }
+});
+
+test('a token the server cannot open (new key) says so and starts afresh', async () => {
+  let server = await startServer();
+  const page = await newPage(browser);
+  try {
+    await startFlowAndAnswerOne(page, server.url);
+    await server.stop();
+    server = await startServer({ port: server.port, key: 'a-different-session-key-for-this-test' });
+    await page.reload();
+    await page.locator(sel.note, { hasText: 'could not be restored' }).waitFor();
+    await settled(page);
+    assert.equal(await page.locator(sel.activeAsk).count(), 0, 'the old question is closed');
+    await page.locator('guide-chat .starters button[data-flow="symptom-check"]').last().click();
+    await runToEnd(page, answerByClick);
+    assert.equal(await page.locator(sel.outcome).count(), 1, 'the new conversation works');
+    assert.equal(await page.locator(sel.note).count(), 1, 'no other note or error');
     assert.deepEqual(page.problems, []);
   } finally {
     await page.context().close();
