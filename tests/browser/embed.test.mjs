@@ -1,0 +1,73 @@
+// The embed as a clinic really uses it: the clinic's page on one origin, the
+// script and the WebSocket on the chat server's origin. The server accepts
+// the clinic's origin only when told to (--allow-origin); otherwise the
+// widget stays visibly offline.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after, before, test } from 'node:test';
+import { answerByClick, freePort, launch, newPage, runToEnd, sel, settled, startServer } from './helpers.mjs';
+
+let browser;
+let clinic;
+let clinicPort;
+
+// The clinic's own site, with its own strict CSP that names the chat server.
+function clinicPage(chat) {
+  const ws = chat.replace('http:', 'ws:');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Clinic</title></head>
+<body><main><h1>Another clinic's site</h1><p>Questions? Ask the guide.</p></main>
+<script src="${chat}/guidechat.js" data-server="${ws}/ws" data-contact="Call the clinic" defer></script>
+</body></html>`;
+}
+
+before(async () => {
+  browser = await launch();
+  clinicPort = await freePort();
+  clinic = http.createServer((req, res) => {
+    const chat = new URL(req.url, 'http://x').searchParams.get('chat');
+    if (!chat || !/^http:\/\/127\.0\.0\.1:\d+$/.test(chat)) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': `default-src 'self'; script-src 'self' ${chat}; style-src 'self' ${chat}; ` +
+        `connect-src 'self' ${chat.replace('http:', 'ws:')}`,
+    });
+    res.end(clinicPage(chat));
+  });
+  await new Promise((r) => clinic.listen(clinicPort, '127.0.0.1', r));
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((r) => clinic?.close(r) ?? r());
+});
+
+test('embedded on another origin that the server allows: a whole conversation', async () => {
+  const server = await startServer({ extra: ['--allow-origin', `http://127.0.0.1:${clinicPort}`] });
+  const page = await newPage(browser);
+  try {
+    await page.goto(`http://127.0.0.1:${clinicPort}/?chat=${server.url}`);
+    await page.locator('guide-chat .launcher').click();
+    await settled(page);
+    await page.locator('guide-chat .starters button[data-flow="symptom-check"]').click();
+    await runToEnd(page, answerByClick);
+    assert.equal(await page.locator(sel.outcome).count(), 1);
+    assert.deepEqual(page.problems, [], 'the widget runs under the clinic page CSP');
+  } finally {
+    await page.context().close();
+    await server.stop();
+  }
+});
+
+test('embedded on an origin the server does not allow: refused, shown as offline', async () => {
+  const server = await startServer();
+  const page = await newPage(browser);
+  try {
+    await page.goto(`http://127.0.0.1:${clinicPort}/?chat=${server.url}`);
+    await page.locator('guide-chat .launcher').click();
+    await page.locator(sel.status, { hasText: /Reconnecting/ }).waitFor();
+    assert.equal(await page.locator('guide-chat .msg').count(), 0, 'no conversation with a refused origin');
+  } finally {
+    await page.context().close();
+    await server.stop();
+  }
+});
