@@ -131,14 +131,17 @@ bool id_value(Walker& w, std::string_view& out) {
   return w.scalar(out);
 }
 
-// The "id" of the first object of an array of objects; skips the rest.
-bool first_id_of_array(Walker& w, int depth, std::string_view& out) {
+// The "id" (and "label", when asked for) of the first object of an array of
+// objects; skips the rest.
+bool first_id_of_array(Walker& w, int depth, std::string_view& id,
+                       std::string_view* label = nullptr) {
   bool first = true;
   return w.array(depth, [&] {
     if (!first || w.peek() != '{') return w.skip_value(depth + 1);
     first = false;
     return w.object(depth + 1, [&](std::string_view key) {
-      if (key == "id") return id_value(w, out);
+      if (key == "id") return id_value(w, id);
+      if (label && key == "label") return w.string(*label);
       return w.skip_value(depth + 2);
     });
   });
@@ -164,17 +167,18 @@ bool scan_frame(std::string_view frame, FrameView& out) {
     if (key == "flows") return first_id_of_array(w, 1, out.first_flow);
     if (key == "parts") {
       return w.array(1, [&] {
-        std::string_view part_type, part_id, option;
+        std::string_view part_type, part_id, option, label;
         bool part_ok = w.object(2, [&](std::string_view k) {
           if (k == "type") return w.string(part_type);
           if (k == "id") return id_value(w, part_id);
-          if (k == "options") return first_id_of_array(w, 3, option);
+          if (k == "options") return first_id_of_array(w, 3, option, &label);
           return w.skip_value(3);
         });
         if (part_ok && part_type == "ask") {
           out.has_ask = true;
           out.ask_id = part_id;
           out.first_option = option;
+          out.first_label = label;
         }
         return part_ok;
       });

@@ -22,6 +22,7 @@ struct FrameView {
   bool has_ask = false;
   std::string_view ask_id;
   std::string_view first_option;  // of the pending ask
+  std::string_view first_label;   // of that option, raw JSON string content
   std::string_view first_flow;    // of a welcome
 };
 

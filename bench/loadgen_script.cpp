@@ -46,6 +46,7 @@ void Conversation::observe(const FrameView& frame) {
   if (frame.has_ask) {
     ask_.assign(frame.ask_id);
     option_.assign(frame.first_option);
+    label_.assign(frame.first_label);
   }
 }
 
@@ -82,7 +83,12 @@ std::string Conversation::next_frame(std::int64_t id) {
       f = "{\"type\":\"say\"";
       append_id(f, id);
       f += ",\"text\":\"";
-      f += kTypedAnswers[question_ % kTypedAnswers.size()];
+      if (ask_pending_ && !label_.empty()) {
+        // Typed in lower case, as people do; escapes stay valid JSON.
+        for (char c : label_) f += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      } else {
+        f += kTypedAnswers[question_ % kTypedAnswers.size()];
+      }
       f += "\"}";
       return f;
     default:

@@ -1,6 +1,7 @@
 // The scripted conversation one load-generator connection holds with the
 // server, turn after turn: a question (`say`), a flow start (`start`), two
-// `choose`s answering the pending question, a typed answer (`say`) and a
+// `choose`s answering the pending question, a typed answer (`say`: the words
+// of the first offered option, as a person would type them) and a
 // `summary`, then again from the top. Each frame carries an integer "id" so
 // the reply can be matched through "reply_to" (or through "id" when an echo
 // server sends the frame back). Against an echo server the same frames are
@@ -38,6 +39,7 @@ class Conversation {
   std::string flow_ = "symptom-check";
   std::string ask_ = "onset";  // placeholder until a server offers one
   std::string option_ = "yes";
+  std::string label_;  // of option_, typed as the answer in the person's words
   bool ask_pending_ = false;
   bool server_seen_ = false;  // a reply or welcome came: asks are real
 };
