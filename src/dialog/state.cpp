@@ -7,9 +7,76 @@
 namespace guidechat::dialog {
 
 // Layout (version 1): [1] str(flow) str(node) u8(count) { str(slot) u8(n) str(option)*n }*
-// where str is a length byte then the id. Ids are short ASCII slugs, so this
-// stays far below the token's size budget (a full symptom check is ~150 bytes).
+// where str is a length byte (0..64) then the id, or one byte 0x80|i for
+// kCommon[i]: the ids of the shipped flows take one byte each, so even a
+// symptom check with every option chosen stays near 60 bytes. Ids that are
+// not in the table (flows edited by the clinic) are simply spelled out.
 namespace {
+
+// Append-only: a token sealed yesterday must still decode the same way.
+constexpr std::string_view kCommon[] = {"symptom-check",
+                                        "see-doctor",
+                                        "triggers-relief",
+                                        "prepare-visit",
+                                        "where",
+                                        "duration",
+                                        "frequency",
+                                        "strength",
+                                        "pain",
+                                        "speech",
+                                        "triggers",
+                                        "urgent",
+                                        "doctor",
+                                        "self-care",
+                                        "long",
+                                        "tried",
+                                        "find-triggers",
+                                        "medical-help",
+                                        "remedies",
+                                        "remember",
+                                        "length",
+                                        "feelings",
+                                        "worse",
+                                        "note",
+                                        "summary",
+                                        "pain-a-lot",
+                                        "lasts-long",
+                                        "home-remedies",
+                                        "other-triggers",
+                                        "worse-with",
+                                        "red-flags",
+                                        "eyes",
+                                        "lips",
+                                        "side",
+                                        "grimace",
+                                        "other",
+                                        "seconds",
+                                        "minutes",
+                                        "sometimes",
+                                        "daily",
+                                        "constantly",
+                                        "mild",
+                                        "noticeable",
+                                        "severe",
+                                        "none",
+                                        "a-little",
+                                        "a-lot",
+                                        "yes",
+                                        "no",
+                                        "stress",
+                                        "tired",
+                                        "movement",
+                                        "emotions",
+                                        "surroundings",
+                                        "nothing",
+                                        "helped",
+                                        "no-help",
+                                        "not-tried",
+                                        "discomfort",
+                                        "neither",
+                                        "chewing"};
+constexpr std::size_t kCommonCount = sizeof(kCommon) / sizeof(kCommon[0]);
+static_assert(kCommonCount < 128);
 
 constexpr std::uint8_t kVersion = 1;
 constexpr std::size_t kMaxId = 64;
@@ -24,6 +91,12 @@ bool valid_id(std::string_view id) {
 }
 
 void put(std::string* out, std::string_view s) {
+  for (std::size_t i = 0; i < kCommonCount; ++i) {
+    if (kCommon[i] == s) {
+      out->push_back(static_cast<char>(0x80 | i));
+      return;
+    }
+  }
   out->push_back(static_cast<char>(std::min(s.size(), kMaxId)));
   out->append(s.substr(0, kMaxId));
 }
@@ -39,9 +112,20 @@ class Reader {
   // An id, or (allow_empty) nothing.
   bool str(std::string* s, bool allow_empty) {
     std::size_t n;
-    if (!byte(&n) || n > kMaxId || b_.size() - pos_ < n) return false;
+    if (!byte(&n)) return false;
+    if (n & 0x80) {
+      if ((n & 0x7F) >= kCommonCount) return false;
+      *s = std::string(kCommon[n & 0x7F]);
+      return true;
+    }
+    if (n > kMaxId || b_.size() - pos_ < n) return false;
     *s = std::string(b_.substr(pos_, n));
     pos_ += n;
+    // A common id spelled out would encode differently: refuse, so that
+    // every state has exactly one encoding.
+    for (auto c : kCommon) {
+      if (c == *s) return false;
+    }
     return (allow_empty && n == 0) || valid_id(*s);
   }
   bool done() const { return pos_ == b_.size(); }

@@ -17,6 +17,8 @@ namespace guidechat::dialog {
 struct Answer {
   std::string slot;                  // the slot the ask node fills
   std::vector<std::string> options;  // option ids chosen, in the flow's order
+
+  bool operator==(const Answer&) const = default;
 };
 
 struct State {

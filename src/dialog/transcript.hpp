@@ -1,0 +1,84 @@
+// Conversation tests as data (tests/conversations/*.json), like Rasa's test
+// stories: what the person sends and what the reply's parts must hold. A
+// Driver turns one client frame into one server frame, so the same
+// transcripts run against the bare Engine (with coverage of every flow node
+// and option) and against the full protocol stack (session::Conversation,
+// `guidechat chat --jsonl`).
+//
+// Transcript format:
+//   {"name": "...", "steps": [
+//     {"send": {client message}, "expect": [partial part, ...]},
+//     {"send": {...}, "error": "unknown_ask"} ]}
+// A partial part matches when every field it names matches (objects and
+// arrays recursively, arrays by length); "text_contains" checks a substring
+// of "text". A hello's "session": "$last" is replaced by the newest token.
+//
+// Thread-safety: plain functions; a Driver is used by one thread.
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.hpp"
+#include "dialog/engine.hpp"
+
+namespace guidechat::dialog {
+
+class Driver {
+ public:
+  virtual ~Driver() = default;
+  // The first frame (welcome) of a new conversation.
+  virtual nlohmann::json open() = 0;
+  // One client frame in, one server frame out.
+  virtual nlohmann::json send(const std::string& frame) = 0;
+};
+
+// Nodes and options visited, against every node and option of the flows.
+class Coverage {
+ public:
+  void record(const std::vector<Visit>& trace);
+  // Lines "flow/node" and "flow/node option" not visited yet.
+  std::vector<std::string> missing(const FlowSet& flows) const;
+  // Counts over `flows`: {covered nodes, nodes, covered options, options}.
+  std::array<std::size_t, 4> counts(const FlowSet& flows) const;
+
+ private:
+  std::set<std::string> seen_;
+};
+
+// Runs the Engine directly; the "session" is the hex of encode_state().
+class EngineDriver : public Driver {
+ public:
+  EngineDriver(const Engine& engine, Coverage* coverage) : engine_(engine), coverage_(coverage) {}
+  nlohmann::json open() override;
+  nlohmann::json send(const std::string& frame) override;
+
+ private:
+  const Engine& engine_;
+  Coverage* coverage_;
+  State state_;
+};
+
+struct Transcript {
+  std::string file;
+  std::string name;
+  nlohmann::json steps;
+};
+
+Result<Transcript> load_transcript(const std::filesystem::path& path);
+// Every *.json in `dir`, sorted by name.
+Result<std::vector<Transcript>> load_transcripts(const std::filesystem::path& dir);
+
+// Runs one transcript through a fresh driver; the failures, empty when it passed.
+std::vector<std::string> run_transcript(const Transcript& transcript, Driver& driver);
+
+// True when `actual` holds everything `expected` names (see the format above).
+bool json_matches(const nlohmann::json& expected, const nlohmann::json& actual);
+
+}  // namespace guidechat::dialog
