@@ -234,8 +234,11 @@
     _lost() {
       this._ws = null;
       this._ready = false;
-      const again = this._sent.filter((s) => s.msg.type !== 'hello').map((s) => s.msg);
-      this._queue = again.concat(this._queue);
+      // A message that keeps losing the connection is given up after 3 tries.
+      const again = this._sent.map((s) => s.msg).filter((m) => m.type !== 'hello');
+      const keep = again.filter((m) => (m.tries = (m.tries || 0) + 1) <= 3);
+      if (keep.length < again.length) this._add({ n: 'A message could not be delivered. Please send it again.' });
+      this._queue = keep.concat(this._queue);
       this._sent = [];
       this._typing();
     }
@@ -253,8 +256,13 @@
       if (!this.isConnected) return;
       const delay = Math.min(kMaxBackoffMs, 500 * 2 ** this._retry) * (0.75 + Math.random() * 0.5);
       this._retry = Math.min(this._retry + 1, 8);
-      this._status('Offline. Reconnecting…', 'off');
+      this._offline();
       this._timer = setTimeout(() => this._connect(), delay);
+    }
+
+    _offline() {
+      this._status(this._queue.length ? 'Offline. Your message will be sent when the connection is back.'
+        : 'Offline. Reconnecting…', 'off');
     }
 
     _status(text, state) {
@@ -263,14 +271,15 @@
     }
 
     _raw(msg) {
-      msg.id = this._nextId++;
-      this._sent.push({ id: msg.id, msg });
-      this._ws.send(JSON.stringify(msg));
+      this._sent.push({ id: this._nextId, msg });
+      // `tries` is the widget's own bookkeeping, not part of the protocol.
+      this._ws.send(JSON.stringify({ ...msg, tries: undefined, id: this._nextId++ }));
     }
 
     _send(msg) {
       this._queue.push(msg);
       this._flush();
+      if (this._el.root.dataset.state === 'off') this._offline();
       if (!this._ws) { clearTimeout(this._timer); this._connect(); }
     }
 

@@ -64,6 +64,7 @@ test('a server restart mid-flow shows the offline state, reconnects and resumes'
     const ask = page.locator(sel.activeAsk).last();
     assert.equal((await ask.locator('p.txt').textContent()).trim(), pending);
     await answerByClick(page);
+    await page.locator(sel.status, { hasText: 'will be sent when the connection is back' }).waitFor();
     server = await startServer({ port: server.port });
     await page.locator(sel.status).waitFor({ state: 'hidden', timeout: 20000 });
     await settled(page);
