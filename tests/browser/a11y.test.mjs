@@ -52,7 +52,14 @@ test('a keyboard-only conversation on the demo page, Escape returns to the launc
   for (let turn = 0; turn < 20; turn++) {
     if (await page.locator(sel.outcome).count()) break;
     f = await focused(page);
-    // Focus moved to the new question's first control.
+    // Focus moved to the new question's first control, and it shows.
+    const outline = await page.evaluate(() => {
+      let a = document.activeElement;
+      while (a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+      const cs = getComputedStyle(a);
+      return cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2;
+    });
+    assert.ok(outline, 'the focused control has a visible focus outline');
     if (f.type === 'checkbox') {
       await page.keyboard.press('Space');
       await tabTo(page, (x) => x.text === 'Done');
@@ -137,4 +144,17 @@ test('screenshots of the demo page on a phone and a desktop', async () => {
   for (const name of ['demo-phone', 'demo-desktop', 'demo-phone-closed', 'demo-desktop-closed']) {
     assert.ok(fs.statSync(path.join(shots, name + '.png')).size > 5000, name);
   }
+});
+
+test('animations run only when motion is welcome', async () => {
+  const names = {};
+  for (const reducedMotion of ['no-preference', 'reduce']) {
+    const page = await newPage(browser, { reducedMotion });
+    await page.goto(server.url + '/');
+    await settled(page);
+    names[reducedMotion] = await page.locator('guide-chat .msg').first().evaluate((e) => getComputedStyle(e).animationName);
+    await page.context().close();
+  }
+  assert.notEqual(names['no-preference'], 'none', 'messages animate in by default');
+  assert.equal(names.reduce, 'none', 'prefers-reduced-motion turns animation off');
 });
