@@ -166,10 +166,14 @@
     // The WebSocket URL: the `server` attribute, absolute or relative to
     // this script; http(s) becomes ws(s).
     _url() {
-      const u = new URL(this.getAttribute('server') || 'ws', base);
-      if (u.protocol === 'http:') u.protocol = 'ws:';
-      if (u.protocol === 'https:') u.protocol = 'wss:';
-      return u.href;
+      try {
+        const u = new URL(this.getAttribute('server') || 'ws', base);
+        if (u.protocol === 'http:') u.protocol = 'ws:';
+        if (u.protocol === 'https:') u.protocol = 'wss:';
+        return u.href;
+      } catch (e) {
+        return ''; // not a URL: _connect says so
+      }
     }
 
     _key() { return 'guidechat:' + this._url(); }

@@ -141,7 +141,22 @@ test('screenshots of the demo page on a phone and a desktop', async () => {
     await page.screenshot({ path: path.join(shots, `demo-${name}.png`) });
     await page.context().close();
   }
-  for (const name of ['demo-phone', 'demo-desktop', 'demo-phone-closed', 'demo-desktop-closed']) {
+  // The full-page chat (what `deploy/setup.sh run` opens), ending in the
+  // summary for the doctor.
+  const page = await newPage(browser, { viewport: { width: 375, height: 740 }, deviceScaleFactor: 1 });
+  await page.goto(server.url + '/');
+  await settled(page);
+  const prepare = page.locator('guide-chat .starters button[data-flow="prepare-visit"]');
+  await (await prepare.count() ? prepare : page.locator('guide-chat .starters button[data-act=flow]').first()).click();
+  await runToEnd(page, answerByClick);
+  if (!(await page.locator('guide-chat .summary').count())) {
+    await page.locator('guide-chat .starters button[data-act=summary]').click();
+    await page.locator('guide-chat .summary').waitFor();
+  }
+  await settled(page);
+  await page.screenshot({ path: path.join(shots, 'chat-phone.png') });
+  await page.context().close();
+  for (const name of ['demo-phone', 'demo-desktop', 'demo-phone-closed', 'demo-desktop-closed', 'chat-phone']) {
     assert.ok(fs.statSync(path.join(shots, name + '.png')).size > 5000, name);
   }
 });
