@@ -372,16 +372,22 @@
       const ends = parts.some((p) => p && /^(ask|outcome|summary)$/.test(p.type));
       if (ends || (req && /^(choose|start|reset)$/.test(req.type))) this._closeAsks();
       let focus = null;
+      let first = null;
       for (const p of parts) {
         if (!p || typeof p !== 'object') continue;
         // "Welcome back" after a reconnect is a quiet note, not a message.
         const el = this._add(req && req.type === 'hello' && p.type === 'text' ? { n: str(p.text) } : { p });
+        first = first || el;
         if (p.type === 'ask') focus = el.querySelector('input, button');
       }
       if (req && req.type === 'reset' && this._flows.length) this._add({ f: this._flows });
       if (this._focusNext) {
         this._focusNext = false;
         (focus || this._el.input).focus();
+      } else if (first) {
+        // A reply taller than the view is shown from its start, not its end.
+        const log = this._el.log;
+        if (log.scrollHeight - first.offsetTop > log.clientHeight) log.scrollTop = first.offsetTop - 8;
       }
     }
 
