@@ -165,8 +165,9 @@ Result<Transcript> load_transcript(const std::filesystem::path& path) {
       if (!step.is_object() || !step.contains("send") || !step["send"].is_object()) {
         return Error{t.file + ": every step needs a \"send\" object"};
       }
-      if (!step.contains("expect") && !step.contains("error")) {
-        return Error{t.file + ": every step needs \"expect\" or \"error\""};
+      if (!step.contains("expect") && !step.contains("error") &&
+          !step.contains("expect_includes")) {
+        return Error{t.file + ": every step needs \"expect\", \"expect_includes\" or \"error\""};
       }
     }
   } catch (const std::exception& e) {
@@ -219,9 +220,24 @@ std::vector<std::string> run_transcript(const Transcript& t, Driver& driver) {
       }
       continue;
     }
-    if (got.value("type", "") != "reply" || !json_matches(step["expect"], got["parts"])) {
-      failures.push_back(where + "expected parts " + step["expect"].dump() + "\n  got " +
-                         got.dump());
+    bool ok = got.value("type", "") == "reply" && got.contains("parts");
+    if (ok && step.contains("expect")) ok = json_matches(step["expect"], got["parts"]);
+    if (ok && step.contains("expect_includes")) {
+      // An ordered subsequence: for replies whose extra parts depend on
+      // search ranking rather than on the flow.
+      std::size_t at = 0;
+      for (const auto& want : step["expect_includes"]) {
+        while (at < got["parts"].size() && !json_matches(want, got["parts"][at])) ++at;
+        if (at == got["parts"].size()) {
+          ok = false;
+          break;
+        }
+        ++at;
+      }
+    }
+    if (!ok) {
+      json want = step.contains("expect") ? step["expect"] : step["expect_includes"];
+      failures.push_back(where + "expected parts " + want.dump() + "\n  got " + got.dump());
     }
   }
   return failures;

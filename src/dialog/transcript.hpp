@@ -8,7 +8,10 @@
 // Transcript format:
 //   {"name": "...", "steps": [
 //     {"send": {client message}, "expect": [partial part, ...]},
+//     {"send": {...}, "expect_includes": [partial part, ...]},
 //     {"send": {...}, "error": "unknown_ask"} ]}
+// "expect" must match the parts one to one; "expect_includes" in order,
+// other parts allowed in between (for answers ranked by search).
 // A partial part matches when every field it names matches (objects and
 // arrays recursively, arrays by length); "text_contains" checks a substring
 // of "text". A hello's "session": "$last" is replaced by the newest token.
