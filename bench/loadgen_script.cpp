@@ -18,6 +18,13 @@ constexpr std::array<std::string_view, 8> kQuestions = {
     "how do I know if it is a facial spasm or something else",
 };
 
+// Put around the questions so that the same text rarely comes twice in a row
+// (8 x 5 x 4 = 160 different questions): a server that cached answers by
+// text would not look faster here than with real patients.
+constexpr std::array<std::string_view, 5> kOpenings = {
+    "", "hello, ", "quick question: ", "my mother asks ", "please tell me "};
+constexpr std::array<std::string_view, 4> kEndings = {"", " thanks", " for an adult", " please"};
+
 constexpr std::array<std::string_view, 4> kTypedAnswers = {
     "it started about two weeks ago",
     "mostly in the evening when I am tired",
@@ -54,7 +61,10 @@ std::string Conversation::question_frame(std::int64_t id) {
   std::string f = "{\"type\":\"say\"";
   append_id(f, id);
   f += ",\"text\":\"";
-  f += kQuestions[question_++ % kQuestions.size()];
+  const std::uint64_t n = question_++;
+  f += kOpenings[(n / kQuestions.size()) % kOpenings.size()];
+  f += kQuestions[n % kQuestions.size()];
+  f += kEndings[(n / (kQuestions.size() * kOpenings.size())) % kEndings.size()];
   f += "\"}";
   return f;
 }
