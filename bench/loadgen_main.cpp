@@ -120,7 +120,7 @@ void print_report(const Options& o, gb::Report& r) {
       "p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f errors=%llu lost=%llu misordered=%llu "
       "unexpected=%llu bad=%llu connect_failures=%llu dropped=%llu late=%llu welcomes=%llu "
       "rss_before_kib=%lld rss_after_kib=%lld peak_rss_kib=%lld rss_per_conn_b=%.0f "
-      "server_us_per_turn=%.2f\n",
+      "server_us_per_turn=%.2f client_cpu_pct=%.0f\n",
       o.label.empty() ? "-" : o.label.c_str(), o.shape.c_str(), r.connected,
       static_cast<unsigned long long>(s.turns), r.seconds, tps, p50, p99, p999, max,
       static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(s.lost),
@@ -130,7 +130,8 @@ void print_report(const Options& o, gb::Report& r) {
       static_cast<unsigned long long>(s.connection_errors),
       static_cast<unsigned long long>(s.late_sends), static_cast<unsigned long long>(s.welcomes),
       static_cast<long long>(r.rss_before_kib), static_cast<long long>(r.rss_after_kib),
-      static_cast<long long>(r.peak_rss_kib), per_conn, server_us_per_turn);
+      static_cast<long long>(r.peak_rss_kib), per_conn, server_us_per_turn,
+      r.seconds > 0 ? static_cast<double>(r.client_cpu_us) / (r.seconds * 1e4) : 0.0);
   std::fflush(stdout);
 }
 
