@@ -116,6 +116,10 @@ void add_serve_command(CLI::App& app) {
       ->envname("GUIDECHAT_THREADS")
       ->capture_default_str()
       ->check(CLI::Range(0u, 256u));
+  cmd->add_option("--gap-report", o.gap_report_file,
+                  "Count the key words of questions the guide could not answer in this JSON "
+                  "file (opt-in; never whole messages; read it with `guidechat gaps`)")
+      ->envname("GUIDECHAT_GAP_REPORT");
   cmd->add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")
       ->envname("GUIDECHAT_LOG_LEVEL")
       ->capture_default_str()

@@ -125,6 +125,15 @@ Turn Engine::handle(const State& state, const protocol::ClientMessage& message) 
   State s = state;
   const Flow* flow = nullptr;
   if (pending(s, &flow) == nullptr) {
+    // A content reload removed the question this conversation was on: say so
+    // plainly instead of a bare "not the pending one".
+    const Flow* f = s.flow.empty() ? nullptr : flows_->find(s.flow);
+    bool gone = !s.node.empty() && (f == nullptr || f->find(s.node) == nullptr);
+    if (gone && message.type == protocol::ClientType::kChoose) {
+      return fail(state, ErrorCode::kUnknownAsk,
+                  "the questions were updated since this conversation started; please start "
+                  "them again");
+    }
     s.flow.clear();
     s.node.clear();
   }

@@ -30,7 +30,24 @@ std::string fmt_double(double v) {
 
 }  // namespace
 
-Metrics::Metrics() : started_(std::chrono::steady_clock::now()) {}
+Metrics::Metrics() : started_(std::chrono::steady_clock::now()) {
+  content_loaded_unix_.store(std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count(),
+                             kRelaxed);
+}
+
+void Metrics::content_reload(bool ok) {
+  if (!ok) {
+    reloads_failed_.fetch_add(1, kRelaxed);
+    return;
+  }
+  reloads_ok_.fetch_add(1, kRelaxed);
+  content_loaded_unix_.store(std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count(),
+                             kRelaxed);
+}
 
 void Metrics::connection_opened() {
   connections_total_.fetch_add(1, kRelaxed);
@@ -144,6 +161,20 @@ std::string Metrics::render() const {
   counter(out, "guidechat_slow_clients_dropped_total",
           "Connections dropped because they did not read their replies.",
           slow_dropped_.load(kRelaxed));
+
+  out +=
+      "# HELP guidechat_content_reloads_total SIGHUP content reloads, by result.\n"
+      "# TYPE guidechat_content_reloads_total counter\n"
+      "guidechat_content_reloads_total{result=\"applied\"} " +
+      std::to_string(reloads_ok_.load(kRelaxed)) +
+      "\nguidechat_content_reloads_total{result=\"refused\"} " +
+      std::to_string(reloads_failed_.load(kRelaxed)) + "\n";
+  out +=
+      "# HELP guidechat_content_loaded_timestamp_seconds When the content now served was "
+      "loaded (unix time).\n"
+      "# TYPE guidechat_content_loaded_timestamp_seconds gauge\n"
+      "guidechat_content_loaded_timestamp_seconds " +
+      std::to_string(content_loaded_unix_.load(kRelaxed)) + "\n";
 
   out +=
       "# HELP guidechat_outcomes_total Triage outcomes reached, by level.\n"

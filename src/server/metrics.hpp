@@ -35,6 +35,8 @@ class Metrics {
   // An error frame sent by the server itself (too_large, rate_limited, ...).
   void error(protocol::ErrorCode code);
   void slow_client_dropped();
+  // A SIGHUP content reload: applied, or refused (old content kept).
+  void content_reload(bool ok);
 
   std::string render() const;
 
@@ -56,6 +58,9 @@ class Metrics {
   std::array<std::atomic<std::uint64_t>, kBuckets.size() + 1> latency_{};  // last: +Inf
   std::atomic<std::uint64_t> latency_sum_ns_{0};
   std::atomic<std::uint64_t> slow_dropped_{0};
+  std::atomic<std::uint64_t> reloads_ok_{0};
+  std::atomic<std::uint64_t> reloads_failed_{0};
+  std::atomic<std::int64_t> content_loaded_unix_{0};
 };
 
 }  // namespace guidechat::server

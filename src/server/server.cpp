@@ -13,6 +13,7 @@
 
 #include "server/listener.hpp"
 #include "server/logging.hpp"
+#include "server/reloader.hpp"
 #include "server/shared_state.hpp"
 
 namespace guidechat::server {
@@ -58,6 +59,7 @@ struct Server::Impl {
     }
     log::info("shutdown", {{"signal", signal}, {"open", state->registry().size()}});
     state->set_stopping();
+    if (reloader) reloader->stop();
     listener->stop();
     state->registry().shutdown_all();
     deadline = std::chrono::steady_clock::now() + limits::kShutdownGrace;
@@ -86,6 +88,7 @@ struct Server::Impl {
   std::chrono::steady_clock::time_point deadline;
   std::shared_ptr<SharedState> state;
   std::shared_ptr<Listener> listener;
+  std::unique_ptr<Reloader> reloader;  // declared last: destroyed first, before ioc
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -115,8 +118,15 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options) {
   unsigned threads = options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   auto impl = std::make_unique<Impl>(threads);
+  std::unique_ptr<GapReport> gaps;
+  if (!options.gap_report_file.empty()) {
+    auto opened = GapReport::open(options.gap_report_file, (*content)->knowledge);
+    if (!opened.ok()) return Error{"--gap-report: " + opened.error()};
+    gaps = std::move(*opened);
+  }
   impl->state = std::make_shared<SharedState>(std::move(options), std::move(*sealer),
                                               std::move(*files), std::move(*content));
+  impl->state->set_gaps(std::move(gaps));
   auto listener =
       Listener::open(impl->ioc, tcp::endpoint(address, impl->state->options().port), impl->state);
   if (!listener.ok()) return Error{listener.error()};
@@ -136,6 +146,8 @@ int Server::run() {
     if (!ec) s.start_shutdown(sig);
   });
   s.listener->run();
+  s.reloader = std::make_unique<Reloader>(s.ioc, s.state);
+  s.reloader->start();  // SIGHUP: reload knowledge/ and dialogs/
 
   const auto& opt = s.state->options();
   auto content = s.state->content();
@@ -153,6 +165,10 @@ int Server::run() {
   for (unsigned i = 1; i < s.threads; ++i) pool.emplace_back([&s] { s.ioc.run(); });
   s.ioc.run();
   for (auto& t : pool) t.join();
+  s.reloader.reset();  // waits for a reload still loading
+  if (auto* gaps = s.state->gaps()) {
+    if (auto st = gaps->flush(); !st.ok()) log::warn("gap_report_flush", {{"error", st.error()}});
+  }
   return 0;
 }
 

@@ -25,6 +25,7 @@ struct ServerOptions {
   std::vector<std::string> allow_origins;  // exact origins, e.g. https://clinic.example
   std::string session_key_file;            // empty: GUIDECHAT_SESSION_KEY or a random key
   std::string session_key;                 // key material from the environment
+  std::string gap_report_file;             // empty: no content-gap report (the default)
 
   std::size_t max_message_bytes = limits::kMaxMessageBytes;
   double rate = limits::kRateLimitPerSecond;

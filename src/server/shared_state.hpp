@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "server/connection_limiter.hpp"
+#include "server/gap_report.hpp"
 #include "server/metrics.hpp"
 #include "server/origin_check.hpp"
 #include "server/served_content.hpp"
@@ -34,6 +35,10 @@ class SharedState {
   ConnectionLimiter& limiter() { return *limiter_; }
   Metrics& metrics() { return metrics_; }
   SessionRegistry& registry() { return registry_; }
+  // The content-gap report, or nullptr when --gap-report is not set. Set
+  // once by Server::create before any connection exists.
+  GapReport* gaps() const { return gaps_.get(); }
+  void set_gaps(std::unique_ptr<GapReport> gaps) { gaps_ = std::move(gaps); }
 
   std::shared_ptr<const session::Content> content() const { return content_.load(); }
   void swap_content(std::shared_ptr<const session::Content> next) {
@@ -52,6 +57,7 @@ class SharedState {
   Metrics metrics_;
   SessionRegistry registry_;
   std::atomic<std::shared_ptr<const session::Content>> content_;
+  std::unique_ptr<GapReport> gaps_;
   std::atomic<bool> stopping_{false};
 };
 

@@ -152,6 +152,9 @@ void WebSocketSession::on_message() {
   auto out = conversation_.handle(beast::buffers_to_string(buffer_.data()), *content->engine,
                                   session::Clock::now());
   auto latency = std::chrono::steady_clock::now() - started;
+  if (out.fallback && state_->gaps()) {
+    state_->gaps()->record_frame(beast::buffers_to_string(buffer_.data()));  // key words only
+  }
   ++turns_;
   state_->metrics().turn(latency, out.error, out.fallback, out.resumed,
                          out.outcome_level ? *out.outcome_level : std::string_view{});

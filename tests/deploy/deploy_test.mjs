@@ -1,0 +1,385 @@
+#!/usr/bin/env node
+// Deployment tests (ctest, loopback only):
+//   nginx     the shipped nginx config passes `nginx -t` and serves through
+//             TLS with the security headers; /metrics is not public.
+//   failover  nginx in front of two replicas sharing a session key; 50
+//             conversations in flight over wss://; one replica SIGKILLed
+//             mid-flow; every patient reconnects, resumes on the other
+//             replica and reaches the same outcome as an undisturbed run.
+//   rolling   the same with a rolling restart: SIGTERM one replica, start it
+//             again, then the other.
+//   reload    SIGHUP: a good edit of knowledge/ goes live, broken edits are
+//             refused and the old content keeps serving; a conversation whose
+//             pending question was edited away can start again.
+//
+// usage: node deploy_test.mjs SCENARIO --guidechat BINARY --source DIR
+// Exit 77 (ctest: skipped) only when nginx is not installed.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+  Nginx, Replica, SKIP, NGINX, freePort, httpGet, loadWs, makeCertificate, nginxAvailable,
+  randomKey, rng, sleep, tempDir,
+} from './harness.mjs';
+import { Patient, makeGate } from './conversation.mjs';
+
+const PATIENTS = 50;
+const FLOWS = ['symptom-check', 'prepare-visit'];
+
+function args() {
+  const a = process.argv.slice(2);
+  const out = { scenario: a[0] };
+  for (let i = 1; i < a.length; i += 2) out[a[i].replace(/^--/, '')] = a[i + 1];
+  if (!out.scenario || !out.guidechat || !out.source) {
+    console.error('usage: deploy_test.mjs nginx|failover|rolling|reload --guidechat BIN --source DIR');
+    process.exit(2);
+  }
+  return out;
+}
+
+const log = (...m) => console.log(`[${new Date().toISOString().slice(11, 23)}]`, ...m);
+
+async function stack(opt, dir) {
+  const cert = makeCertificate(dir);
+  const key = randomKey();
+  const ports = [await freePort(), await freePort()];
+  const nginx = new Nginx({ sourceDir: opt.source, dir, upstreams: ports, cert });
+  await nginx.writeConfig();
+  const replicas = ports.map((port, i) => new Replica({
+    binary: opt.guidechat, port, key, origin: nginx.origin, name: `replica-${'AB'[i]}`,
+  }));
+  await Promise.all(replicas.map((r) => r.start()));
+  await nginx.start();
+  return { cert, key, nginx, replicas };
+}
+
+function patients(WebSocket, s, { pace, gates = [] } = {}) {
+  return Array.from({ length: PATIENTS }, (_, i) => new Patient({
+    WebSocket, url: s.nginx.wsUrl, ca: s.cert.pem, origin: s.nginx.origin, index: i,
+    flow: FLOWS[i % FLOWS.length], pace: pace ? pace(i) : undefined, gates,
+  }));
+}
+
+async function runAll(list) {
+  const results = await Promise.allSettled(list.map((p) => p.run()));
+  const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
+  return { results: results.map((r) => r.value), failed };
+}
+
+function compare(reference, results, failed) {
+  const lost = failed.length;
+  let wrong = 0;
+  for (let i = 0; i < PATIENTS; i++) {
+    if (!results[i]) continue;
+    try {
+      assert.deepEqual(results[i], reference[i]);
+    } catch (e) {
+      wrong++;
+      if (wrong <= 3) log(`patient ${i} differs from the reference:\n${e.message}`);
+    }
+  }
+  for (const f of failed.slice(0, 5)) log(`lost: ${f}`);
+  return { lost, wrong };
+}
+
+async function reference(WebSocket, s) {
+  const t0 = Date.now();
+  const { results, failed } = await runAll(patients(WebSocket, s));
+  assert.deepEqual(failed, [], 'the undisturbed reference run must succeed');
+  const levels = {};
+  for (const r of results) levels[r.outcome.level] = (levels[r.outcome.level] || 0) + 1;
+  const steps = results.map((r) => r.path.length);
+  log(`reference: ${PATIENTS} conversations in ${Date.now() - t0} ms; outcomes ${JSON.stringify(levels)}; ` +
+    `questions answered ${Math.min(...steps)}..${Math.max(...steps)}`);
+  return results;
+}
+
+const paced = (lo, hi) => (i) => { const r = rng(1000 + i); return () => lo + r() * (hi - lo); };
+
+async function openConnections(replica) {
+  return (await replica.metrics()).guidechat_connections_open ?? -1;
+}
+
+// --- nginx -----------------------------------------------------------------
+
+async function scenarioNginx(opt, WebSocket) {
+  const dir = tempDir('nginx');
+  const s = await stack(opt, dir);
+  const page = await httpGet(`https://localhost:${s.nginx.httpsPort}/`, s.cert.pem);
+  assert.equal(page.status, 200, 'the chat page through nginx');
+  assert.match(page.headers['strict-transport-security'] || '', /max-age=\d+/);
+  assert.equal(page.headers['x-content-type-options'], 'nosniff');
+  assert.equal(page.headers['referrer-policy'], 'no-referrer');
+  assert.ok(!/nginx\/\d/.test(page.headers.server || ''), 'server_tokens off');
+  assert.ok(page.headers['content-security-policy'], "guidechat's own CSP passes through");
+  const metrics = await httpGet(`https://localhost:${s.nginx.httpsPort}/metrics`, s.cert.pem);
+  assert.equal(metrics.status, 404, '/metrics is not served publicly');
+  const plain = await httpGet(`http://127.0.0.1:${s.nginx.httpPort}/chat?x=1`);
+  assert.equal(plain.status, 301, 'plain HTTP redirects to https');
+  assert.match(plain.headers.location, /^https:\/\//);
+  // A client-sent X-Forwarded-For is replaced by the real address.
+  const site = fs.readFileSync(path.join(dir, 'site.conf'), 'utf8') +
+    fs.readFileSync(path.join(opt.source, 'deploy/nginx/guidechat-proxy.conf'), 'utf8');
+  assert.match(site, /proxy_set_header X-Forwarded-For \$remote_addr;/);
+  // One conversation over wss:// to its outcome.
+  const p = new Patient({ WebSocket, url: s.nginx.wsUrl, ca: s.cert.pem, origin: s.nginx.origin,
+    index: 7, flow: FLOWS[0] });
+  const r = await p.run();
+  log(`one conversation over wss:// reached '${r.outcome.level}' after ${r.path.length} answers`);
+  // A foreign origin is refused (guidechat's origin check, through nginx).
+  const refused = await new Promise((resolve) => {
+    const ws = new WebSocket(s.nginx.wsUrl, { ca: s.cert.pem, origin: 'https://evil.example' });
+    ws.on('unexpected-response', (_q, res) => resolve(res.statusCode));
+    ws.on('open', () => { ws.close(); resolve(101); });
+    ws.on('error', () => resolve(0));
+  });
+  assert.equal(refused, 403, 'a foreign Origin is refused');
+  await s.nginx.stop();
+  await Promise.all(s.replicas.map((x) => x.stop()));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+// --- failover ----------------------------------------------------------------
+
+async function scenarioFailover(opt, WebSocket) {
+  const dir = tempDir('failover');
+  const s = await stack(opt, dir);
+  const [A, B] = s.replicas;
+  const ref = await reference(WebSocket, s);
+
+  const gate = makeGate(2, PATIENTS);
+  const list = patients(WebSocket, s, { pace: paced(5, 40), gates: [gate] });
+  const t0 = Date.now();
+  const running = runAll(list);
+  await gate.all;
+  const onA = await openConnections(A);
+  const onB = await openConnections(B);
+  log(`all ${PATIENTS} conversations mid-flow; open connections A=${onA} B=${onB}`);
+  gate.release();
+  await sleep(15); // let some messages be in flight
+  A.proc.kill('SIGKILL');
+  const killedAt = Date.now();
+  const exit = await A.proc.exited;
+  log(`replica A SIGKILLed (${JSON.stringify(exit)})`);
+  const { results, failed } = await running;
+  const reconnects = list.reduce((n, p) => n + p.reconnects, 0);
+  const resumed = list.filter((p) => p.resumes > 0).length;
+  const { lost, wrong } = compare(ref, results, failed);
+  const mB = await B.metrics();
+  log(`failover: ${PATIENTS - lost}/${PATIENTS} reached their outcome, lost=${lost}, wrong=${wrong}; ` +
+    `${resumed} conversations resumed on B (${reconnects} reconnects, ` +
+    `${list.reduce((n, p) => n + p.connectFailures, 0)} failed connection attempts); ` +
+    `all done ${Date.now() - killedAt} ms after the kill (${Date.now() - t0} ms total); ` +
+    `B: sessions_resumed_total=${mB.guidechat_sessions_resumed_total} ` +
+    `tokens_refused_total=${mB.guidechat_tokens_refused_total}`);
+  assert.equal(lost, 0, 'zero conversations lost');
+  assert.equal(wrong, 0, 'zero wrong answers');
+  assert.ok(onA >= 5 && resumed >= 5, `the kill must hit conversations (on A: ${onA}, resumed: ${resumed})`);
+  assert.ok(mB.guidechat_sessions_resumed_total >= resumed, 'B counted the resumed sessions');
+  assert.equal(mB.guidechat_tokens_refused_total, 0, 'no token refused');
+
+  // A comes back and nginx sends it new conversations again.
+  await A.start();
+  await s.nginx.stop();
+  await B.stop();
+  await A.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+// --- rolling restart ---------------------------------------------------------
+
+async function scenarioRolling(opt, WebSocket) {
+  const dir = tempDir('rolling');
+  const s = await stack(opt, dir);
+  const ref = await reference(WebSocket, s);
+
+  const gates = [makeGate(2, PATIENTS), makeGate(3, PATIENTS)];
+  const list = patients(WebSocket, s, { pace: paced(5, 40), gates });
+  const t0 = Date.now();
+  const running = runAll(list);
+  for (const [i, replica] of s.replicas.entries()) {
+    await gates[i].all;
+    const open = await openConnections(replica);
+    gates[i].release();
+    await sleep(15);
+    const t = Date.now();
+    const exit = await replica.stop('SIGTERM');
+    log(`${replica.name} (${open} open connections) SIGTERM -> exit ${JSON.stringify(exit)} in ${Date.now() - t} ms`);
+    assert.equal(exit.code, 0, `${replica.name} exits 0 on SIGTERM`);
+    const graceful = replica.proc.events('shutdown').length;
+    assert.equal(graceful, 1, 'graceful shutdown logged');
+    await replica.start();
+    log(`${replica.name} restarted`);
+  }
+  const { results, failed } = await running;
+  const reconnects = list.reduce((n, p) => n + p.reconnects, 0);
+  const resumed = list.filter((p) => p.resumes > 0).length;
+  const { lost, wrong } = compare(ref, results, failed);
+  log(`rolling restart: ${PATIENTS - lost}/${PATIENTS} reached their outcome, lost=${lost}, ` +
+    `wrong=${wrong}; ${resumed} conversations resumed (${reconnects} reconnects, ` +
+    `${list.reduce((n, p) => n + p.connectFailures, 0)} failed connection attempts) in ${Date.now() - t0} ms`);
+  assert.equal(lost, 0, 'zero conversations lost');
+  assert.equal(wrong, 0, 'zero wrong answers');
+  assert.ok(resumed >= 10, `the restarts must hit conversations (resumed: ${resumed})`);
+  await s.nginx.stop();
+  await Promise.all(s.replicas.map((x) => x.stop()));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+// --- SIGHUP reload -----------------------------------------------------------
+
+async function scenarioReload(opt, WebSocket) {
+  const dir = tempDir('reload');
+  const knowledge = path.join(dir, 'knowledge');
+  const dialogs = path.join(dir, 'dialogs');
+  fs.cpSync(path.join(opt.source, 'knowledge'), knowledge, { recursive: true });
+  fs.cpSync(path.join(opt.source, 'dialogs'), dialogs, { recursive: true });
+  const port = await freePort();
+  const gaps = path.join(dir, 'gaps.json');
+  const replica = new Replica({ binary: opt.guidechat, port, key: randomKey(), knowledge, dialogs,
+    name: 'replica', extraArgs: ['--gap-report', gaps] });
+  await replica.start();
+  const url = `ws://127.0.0.1:${port}/ws`;
+  const connect = () => new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const frames = [];
+    const waiters = [];
+    ws.on('message', (d) => { const m = JSON.parse(d.toString()); const w = waiters.shift(); if (w) w(m); else frames.push(m); });
+    ws.on('error', reject);
+    const next = () => (frames.length ? Promise.resolve(frames.shift()) : new Promise((r) => waiters.push(r)));
+    let id = 0;
+    const ask = (msg) => { msg.id = ++id; ws.send(JSON.stringify(msg)); return next(); };
+    next().then((welcome) => resolve({ ws, welcome, ask }));
+  });
+  const question = 'Does acupuncture work?';
+  const source = (reply) => reply.parts.find((p) => p.type === 'answer')?.source?.section;
+  const hasFallback = (reply) => reply.parts.some((p) => p.type === 'fallback');
+  const reloads = (event) => replica.proc.events(event).length;
+  const hup = async (event) => {
+    const before = reloads(event);
+    replica.proc.kill('SIGHUP');
+    const deadline = Date.now() + 10000;
+    while (reloads(event) === before) {
+      if (Date.now() > deadline) throw new Error(`no '${event}' log line after SIGHUP:\n${replica.proc.tail()}`);
+      await sleep(20);
+    }
+    return replica.proc.events(event).at(-1);
+  };
+
+  const c = await connect();
+  let r = await c.ask({ type: 'say', text: question });
+  assert.ok(hasFallback(r), 'before the edit the guide does not cover acupuncture');
+  // A conversation pinned to a question of the symptom check.
+  const pinned = await connect();
+  const started = await pinned.ask({ type: 'start', flow: 'symptom-check' });
+  const firstAsk = started.parts.find((p) => p.type === 'ask');
+  assert.ok(firstAsk, 'the symptom check asks a question');
+
+  // 1. A good edit: a new section goes live.
+  const guide = path.join(knowledge, 'facial-spasm.md');
+  const original = fs.readFileSync(guide, 'utf8');
+  fs.writeFileSync(guide, `${original.trimEnd()}\n\n## Acupuncture\n\n` +
+    'There is little research on acupuncture for facial spasm. If you want to try acupuncture, ' +
+    'talk to your doctor first and choose a licensed practitioner.\n');
+  let ev = await hup('reloaded');
+  log(`good edit: reloaded (${JSON.stringify(ev)})`);
+  r = await c.ask({ type: 'say', text: question });
+  assert.equal(source(r), 'acupuncture', 'the new section answers after the reload');
+  // The pinned conversation goes on (its flow did not change).
+  const opt0 = firstAsk.options[0].id;
+  r = await pinned.ask({ type: 'choose', ask: firstAsk.id, options: [opt0] });
+  assert.equal(r.type, 'reply', `the pinned conversation continues: ${JSON.stringify(r).slice(0, 200)}`);
+  const nextAsk = r.parts.find((p) => p.type === 'ask');
+
+  // 2. Broken edits are refused; the old content keeps serving.
+  const flowFile = path.join(dialogs, '10-symptom-check.json');
+  const flowText = fs.readFileSync(flowFile, 'utf8');
+  fs.writeFileSync(flowFile, flowText.replace('"start"', '"start" "broken'));
+  ev = await hup('reload_refused');
+  log(`broken flow JSON: refused (${ev.error})`);
+  assert.match(ev.error, /10-symptom-check\.json/, 'the log names the broken file');
+  fs.writeFileSync(flowFile, flowText);
+  fs.writeFileSync(guide, `Text before the title\n${fs.readFileSync(guide, 'utf8')}\n## Acupuncture\n\nAgain.\n`);
+  ev = await hup('reload_refused');
+  log(`broken guide: refused (${ev.error})`);
+  assert.match(ev.error, /facial-spasm\.md/, 'the log names the broken guide');
+  r = await c.ask({ type: 'say', text: question });
+  assert.equal(source(r), 'acupuncture', 'the content from before the broken edits still serves');
+  assert.equal((await httpGet(`http://127.0.0.1:${port}/healthz`)).status, 200);
+  const m = await replica.metrics();
+  assert.equal(m['guidechat_content_reloads_total{result="applied"}'], 1);
+  assert.equal(m['guidechat_content_reloads_total{result="refused"}'], 2);
+
+  // 3. A flow edit removes the pending question of the pinned conversation.
+  fs.writeFileSync(guide, original);
+  assert.ok(nextAsk, 'the symptom check asks a second question');
+  const renamed = flowText.split(`"${nextAsk.id}"`).join(`"${nextAsk.id}-v2"`);
+  assert.notEqual(renamed, flowText);
+  fs.writeFileSync(flowFile, renamed);
+  ev = await hup('reloaded');
+  log(`flow edit (question '${nextAsk.id}' renamed): reloaded`);
+  r = await pinned.ask({ type: 'choose', ask: nextAsk.id, options: [nextAsk.options[0].id] });
+  log(`pinned conversation, answering the removed question: ${JSON.stringify(r).slice(0, 240)}`);
+  // Either it goes on, or it is told clearly to start again.
+  if (r.type === 'error') {
+    assert.equal(r.code, 'unknown_ask', 'a clear error, not internal');
+    assert.match(r.message, /start .*again/, 'the error tells the patient to start again');
+  }
+  // It can start again and reach an outcome on the new flow.
+  r = await pinned.ask({ type: 'start', flow: 'symptom-check' });
+  let ask = r.parts.find((p) => p.type === 'ask');
+  for (let i = 0; i < 20 && ask; i++) {
+    r = await pinned.ask({ type: 'choose', ask: ask.id, options: [ask.options.at(-1).id] });
+    assert.equal(r.type, 'reply', JSON.stringify(r).slice(0, 200));
+    ask = r.parts.find((p) => p.type === 'ask');
+  }
+  assert.ok(r.parts.some((p) => p.type === 'outcome' || p.type === 'summary'),
+    'the restarted conversation reaches its end');
+
+  // The gap report holds no question text (it counted the fallback).
+  c.ws.close();
+  pinned.ws.close();
+  const exit = await replica.stop('SIGTERM');
+  assert.equal(exit.code, 0);
+  const report = JSON.parse(fs.readFileSync(gaps, 'utf8'));
+  assert.equal(report.format, 'guidechat-gaps');
+  assert.ok(report.fallbacks >= 1, 'the fallback was counted');
+  assert.ok(!fs.readFileSync(gaps, 'utf8').includes('acupuncture work'), 'no question text stored');
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+// -----------------------------------------------------------------------------
+
+const opt = args();
+if (!nginxAvailable() && opt.scenario !== 'reload') {
+  console.log(`SKIPPED: nginx is not installed (${NGINX}); the deployment test needs it ` +
+    '(Debian: apt-get install nginx).');
+  process.exit(SKIP);
+}
+if (!fs.existsSync(opt.guidechat)) {
+  console.error(`no guidechat binary at ${opt.guidechat}`);
+  process.exit(1);
+}
+const WebSocket = loadWs(opt.source);
+const scenarios = { nginx: scenarioNginx, failover: scenarioFailover, rolling: scenarioRolling,
+  reload: scenarioReload };
+const run = scenarios[opt.scenario];
+if (!run) {
+  console.error(`unknown scenario ${opt.scenario}`);
+  process.exit(2);
+}
+const watchdog = setTimeout(() => {
+  console.error('FAILED: the scenario did not finish within 120 s');
+  process.exit(1);
+}, 120000);
+try {
+  await run(opt, WebSocket);
+  clearTimeout(watchdog);
+  log(`PASSED: ${opt.scenario}`);
+  process.exit(0);
+} catch (e) {
+  console.error(`FAILED: ${opt.scenario}: ${e.stack || e.message}`);
+  process.exit(1);
+}
