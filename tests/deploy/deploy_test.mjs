@@ -16,6 +16,7 @@
 // Exit 77 (ctest: skipped) only when nginx is not installed.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -350,10 +351,57 @@ async function scenarioReload(opt, WebSocket) {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+// --- content-gap report, end to end ----------------------------------------------
+
+async function scenarioGaps(opt, WebSocket) {
+  const dir = tempDir('gaps');
+  const port = await freePort();
+  const file = path.join(dir, 'gaps.json');
+  const replica = new Replica({ binary: opt.guidechat, port, key: randomKey(), name: 'replica',
+    extraArgs: ['--gap-report', file] });
+  await replica.start();
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+  const frames = [];
+  ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
+  await new Promise((r) => ws.once('open', r));
+  const questions = ['Does acupuncture work?', 'is ACUPUNCTURE any good', 'acupuncture?',
+    'Can my neighbour Rupert Smythe-Jones try acupuncture on 07700 900123?',
+    'Does homeopathy work?'];
+  for (const [i, text] of questions.entries()) ws.send(JSON.stringify({ type: 'say', id: i, text }));
+  const deadline = Date.now() + 5000;
+  while (frames.length < questions.length + 1 && Date.now() < deadline) await sleep(10);
+  const fallbacks = frames.filter((f) => f.parts?.some((p) => p.type === 'fallback')).length;
+  ws.close();
+  assert.equal((await replica.stop('SIGTERM')).code, 0);
+  const stored = fs.readFileSync(file, 'utf8');
+  log(`gap report after ${questions.length} questions (${fallbacks} fallbacks): ${stored.replace(/\s+/g, ' ')}`);
+  for (const word of ['Rupert', 'rupert', 'Smythe', 'smythe', 'neighbour', '07700', 'homeopathy', 'Does']) {
+    assert.ok(!stored.includes(word), `the report must not hold '${word}'`);
+  }
+  const report = JSON.parse(stored);
+  assert.equal(report.fallbacks, fallbacks, 'every fallback is counted');
+  const cli = spawnSync(opt.guidechat, ['gaps', file, file], { encoding: 'utf8' });
+  log(`guidechat gaps (the same file twice, as two replicas):\n${cli.stdout}`);
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.match(cli.stdout, /fallbacks counted: \d+/);
+  // 'acupuncture' alone: 3 questions per file; the one with a name and a number
+  // formed its own group ('acupuncture neighbour'), seen once, so never stored.
+  const plain = frames.filter((f) => [0, 1, 2].includes(f.reply_to) &&
+    f.parts.some((p) => p.type === 'fallback')).length;
+  assert.ok(plain >= 3 || !cli.stdout.includes('acupuncture'), 'below 3, a group is never stored');
+  if (plain >= 3) {
+    assert.match(cli.stdout, new RegExp(`\\s${2 * plain}\\s+acupuncture\\n`), 'acupuncture: x 2 files');
+  }
+  const bad = spawnSync(opt.guidechat, ['gaps', path.join(opt.source, 'README.md')], { encoding: 'utf8' });
+  assert.equal(bad.status, 1, 'a file that is not a gap report is refused');
+  assert.match(bad.stderr, /README\.md/);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 // -----------------------------------------------------------------------------
 
 const opt = args();
-if (!nginxAvailable() && opt.scenario !== 'reload') {
+if (!nginxAvailable() && !['reload', 'gaps'].includes(opt.scenario)) {
   console.log(`SKIPPED: nginx is not installed (${NGINX}); the deployment test needs it ` +
     '(Debian: apt-get install nginx).');
   process.exit(SKIP);
@@ -364,7 +412,7 @@ if (!fs.existsSync(opt.guidechat)) {
 }
 const WebSocket = loadWs(opt.source);
 const scenarios = { nginx: scenarioNginx, failover: scenarioFailover, rolling: scenarioRolling,
-  reload: scenarioReload };
+  reload: scenarioReload, gaps: scenarioGaps };
 const run = scenarios[opt.scenario];
 if (!run) {
   console.error(`unknown scenario ${opt.scenario}`);
