@@ -425,11 +425,10 @@ class FlowReader {
       }
       if (j.contains("section")) {
         GuideText t;
-        if (read_text(j, where, &t)) {
-          n->content.push_back(std::move(t));
-        } else {
-          ok = false;
-        }
+        // Kept even when the section is unknown (already reported), so the
+        // structure checks below do not also call it an outcome without a source.
+        if (!read_text(j, where, &t)) ok = false;
+        n->content.push_back(std::move(t));
       }
       if (j.contains("tips")) {
         if (!j["tips"].is_array()) {
@@ -461,7 +460,8 @@ class FlowReader {
       add(where, "unknown node type '" + type + "' (ask, info, outcome or summary)");
       return false;
     }
-    return ok;
+    (void)ok;  // problems are in findings_; the node is usable for the checks
+    return true;
   }
 
   bool read_flow(const json& doc, Flow* flow) {
@@ -481,8 +481,13 @@ class FlowReader {
     std::set<std::string> ids;
     for (const auto& nj : doc["nodes"]) {
       Node n;
-      if (!read_node(nj, flow->id, &n)) {
-        ok = false;
+      // A node with problems (already reported) still takes part in the
+      // structure checks, so one run reports everything; only nodes
+      // without a usable id or type are left out.
+      std::size_t before = findings_->size();
+      bool usable = read_node(nj, flow->id, &n);
+      if (findings_->size() != before) ok = false;
+      if (!usable) {
         if (!n.id.empty()) ids.insert(n.id);
         continue;
       }
@@ -493,7 +498,7 @@ class FlowReader {
       }
       flow->nodes.push_back(std::move(n));
     }
-    return ok;
+    return true;  // problems were reported; keep what was read for the structure checks
   }
 
   void read_red_flags(const json& doc, FlowSet* set) {
