@@ -85,21 +85,23 @@ async function waitFor(what, fn, timeoutMs = 10000) {
 }
 
 // Every child process, so that a failing test never leaves one behind.
-const children = new Set();
+// nginx gets SIGTERM (its master then stops its workers; a SIGKILLed master
+// would leave them orphaned); guidechat replicas get SIGKILL.
+const children = new Map();
 function killAll() {
-  for (const c of children) {
-    try { c.kill('SIGKILL'); } catch { /* already gone */ }
+  for (const [c, signal] of children) {
+    try { c.kill(signal); } catch { /* already gone */ }
   }
 }
 process.on('exit', killAll);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { killAll(); process.exit(1); });
 
 class Proc {
-  constructor(name, cmd, args, env) {
+  constructor(name, cmd, args, env, lastSignal = 'SIGKILL') {
     this.name = name;
     this.lines = [];
     this.child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(this.child);
+    children.set(this.child, lastSignal);
     this.exited = once(this.child, 'exit').then(([code, signal]) => {
       children.delete(this.child);
       return { code, signal };
@@ -122,7 +124,7 @@ class Proc {
   async stop(signal = 'SIGTERM', timeoutMs = 5000) {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
     this.child.kill(signal);
-    const t = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    const t = setTimeout(() => this.child.kill(children.get(this.child) || 'SIGKILL'), timeoutMs);
     const r = await this.exited;
     clearTimeout(t);
     return r;
@@ -249,7 +251,8 @@ export class Nginx {
     const t = this.configTest();
     if (t.status !== 0) throw new Error(`nginx -t failed:\n${t.stderr}`);
     this.proc = new Proc('nginx', NGINX,
-      ['-p', this.dir, '-c', path.join(this.dir, 'nginx.conf'), '-e', 'stderr'], process.env);
+      ['-p', this.dir, '-c', path.join(this.dir, 'nginx.conf'), '-e', 'stderr'], process.env,
+      'SIGTERM');
     let exited = null;
     this.proc.exited.then((r) => (exited = r));
     await waitFor('nginx', async () => {
