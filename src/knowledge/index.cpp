@@ -27,9 +27,23 @@ constexpr const char* kCreateSql =
 constexpr const char* kSearchSql =
     "SELECT rowid, bm25(passages, 4.0, 1.0) AS s FROM passages WHERE passages MATCH ?1 "
     "ORDER BY s LIMIT ?2";
-// Candidates fetched before scoring, at least this many.
-constexpr int kMinCandidates = 5;
+// Passages fetched by bm25 before they are ranked on coverage.
+constexpr int kCandidates = 20;
 constexpr std::size_t kMaxSuggestions = 4;
+constexpr double kMinIdf = 0.05;
+// Weight of the synonyms' bm25 against that of the words said.
+constexpr double kSynonymBm25 = 0.5;
+// How a candidate passage is ranked: rank = body + bm25 + kTitleWeight *
+// title + kNamedWeight * named + kPlainWeight * plain, where
+//   body   share of the question's topic words (by idf) the passage holds,
+//   bm25   its bm25 relative to the best candidate's,
+//   title  share of the topic words (by idf) its section heading holds,
+//   named  (share of the heading's words the question uses, by idf)^2,
+//   plain  share of all the question's words (everyday ones too, by idf)
+//          the passage holds: "see a doctor" for "when do I see a doctor".
+constexpr double kTitleWeight = 0.5;
+constexpr double kNamedWeight = 0.3;
+constexpr double kPlainWeight = 0.6;
 
 std::string sqlite_error(sqlite3* db, std::string_view what) {
   return std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory");
@@ -56,7 +70,18 @@ struct Row {
   const Section* section = nullptr;
   const std::string* text = nullptr;
   std::size_t section_index = 0;
+  std::vector<StemId> stems;  // of the passage text, sorted
 };
+
+struct SectionStems {
+  std::vector<StemId> title;  // sorted
+  std::vector<StemId> all;    // title and text, sorted
+};
+
+void sort_unique(std::vector<StemId>* v) {
+  std::sort(v->begin(), v->end());
+  v->erase(std::unique(v->begin(), v->end()), v->end());
+}
 
 std::atomic<std::uint64_t> g_next_instance{1};
 
@@ -86,6 +111,7 @@ class IndexImpl final : public Index {
   SearchResult search(std::string_view question, std::size_t max_hits) const override;
   double threshold() const override { return limits::kScopeThreshold; }
   std::string explain(std::string_view question) const override;
+  SearchResult run(std::string_view question, std::size_t max_hits, std::string* explain) const;
   const KnowledgeBase& knowledge() const override { return *kb_; }
 
  private:
@@ -96,7 +122,7 @@ class IndexImpl final : public Index {
   Vocabulary vocabulary_;
   QueryBuilder builder_;
   std::vector<Row> rows_;  // rowid - 1
-  std::vector<std::unordered_set<std::string>> section_stems_;
+  std::vector<SectionStems> section_stems_;
   std::shared_ptr<const Image> image_;
   std::uint64_t instance_;
   std::shared_ptr<const void> alive_;
@@ -133,20 +159,10 @@ Status IndexImpl::build(const Options& options) {
 
   std::unordered_map<std::string, int> word_counts;
   const auto& sections = kb_->sections();
-  section_stems_.resize(sections.size());
   for (std::size_t si = 0; si < sections.size(); ++si) {
     const Section* sec = sections[si];
-    auto note_words = [&](const std::string& text) {
-      for (auto& w : text::words(text)) {
-        if (w.find('\'') != std::string::npos) continue;
-        auto stem = (*stemmer)->stem(w);
-        if (!stem.empty()) section_stems_[si].insert(std::move(stem));
-        ++word_counts[std::move(w)];
-      }
-    };
-    note_words(sec->title);
     for (const auto& p : sec->passages) {
-      rows_.push_back({sec, &p.text, si});
+      rows_.push_back({sec, &p.text, si, {}});
       sqlite3_bind_int64(insert.get(), 1, static_cast<sqlite3_int64>(rows_.size()));
       sqlite3_bind_text(insert.get(), 2, sec->title.data(), static_cast<int>(sec->title.size()),
                         SQLITE_STATIC);
@@ -156,14 +172,12 @@ Status IndexImpl::build(const Options& options) {
         return Status::Fail(sqlite_error(db.get(), "cannot index " + sec->file));
       }
       sqlite3_reset(insert.get());
-      note_words(p.text);
     }
   }
   insert.reset();
   if (auto s = exec(db.get(), "COMMIT"); !s) return s;
-  vocabulary_.passages = static_cast<int>(rows_.size());
 
-  // The index's vocabulary: stems and how many passages hold each.
+  // The index's vocabulary, numbered.
   if (auto s =
           exec(db.get(), "CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, passages, 'row')");
       !s) {
@@ -178,11 +192,63 @@ Status IndexImpl::build(const Options& options) {
     StmtPtr vocab(v);
     while (sqlite3_step(v) == SQLITE_ROW) {
       const auto* term = reinterpret_cast<const char*>(sqlite3_column_text(v, 0));
-      vocabulary_.stem_passages[term ? term : ""] = sqlite3_column_int(v, 1);
+      if (term &&
+          vocabulary_.stems.emplace(term, static_cast<StemId>(vocabulary_.idf.size())).second) {
+        double docs = std::max(1, sqlite3_column_int(v, 1));
+        // Robertson's idf, as bm25 uses it: a word in most passages tells
+        // nothing (floored so it still counts a little).
+        double n = static_cast<double>(rows_.size());
+        vocabulary_.idf.push_back(std::max(kMinIdf, std::log((n - docs + 0.5) / (docs + 0.5))));
+      }
     }
   }
+  // Which stems each passage, heading and section holds, for coverage.
+  auto collect = [&](std::string_view text, std::vector<StemId>* out) {
+    (*stemmer)->each(text, [&](std::string_view token) {
+      auto it = vocabulary_.stems.find(std::string(token));
+      if (it != vocabulary_.stems.end()) out->push_back(it->second);
+    });
+    for (auto& w : text::words(text)) ++word_counts[std::move(w)];
+  };
+  section_stems_.resize(sections.size());
+  for (std::size_t si = 0; si < sections.size(); ++si) {
+    collect(sections[si]->title, &section_stems_[si].title);
+    sort_unique(&section_stems_[si].title);
+    section_stems_[si].all = section_stems_[si].title;
+  }
+  for (auto& row : rows_) {
+    collect(*row.text, &row.stems);
+    sort_unique(&row.stems);
+    auto& all = section_stems_[row.section_index].all;
+    all.insert(all.end(), row.stems.begin(), row.stems.end());
+  }
+  for (auto& ss : section_stems_) sort_unique(&ss.all);
+  // A guide's core words: in at least half of its passages ("facial",
+  // "spasm"); everyday words never count.
+  vocabulary_.core.assign(vocabulary_.idf.size(), false);
+  {
+    std::unordered_map<std::string, std::vector<const Row*>> by_guide;
+    for (const auto& row : rows_) by_guide[row.section->guide].push_back(&row);
+    std::unordered_set<std::string> everyday;
+    for (const auto& w : kb_->lexicon().everyday_words()) everyday.insert((*stemmer)->stem(w));
+    for (const auto& [guide, guide_rows] : by_guide) {
+      std::vector<int> counts(vocabulary_.idf.size(), 0);
+      for (const Row* r : guide_rows) {
+        for (StemId id : r->stems) ++counts[id];
+      }
+      for (const auto& [stem, id] : vocabulary_.stems) {
+        if (counts[id] * 2 >= static_cast<int>(guide_rows.size()) && guide_rows.size() >= 2 &&
+            everyday.count(stem) == 0) {
+          vocabulary_.core[id] = true;
+        }
+      }
+    }
+  }
+
   // Typo targets: the guide's words, synonym left sides, everyday words.
-  for (const auto& [w, count] : word_counts) vocabulary_.speller.add(w, count + 1);
+  for (const auto& [w, count] : word_counts) {
+    if (w.find('\'') == std::string::npos) vocabulary_.speller.add(w, count + 1);
+  }
   for (const auto& w : kb_->synonyms().single_words()) vocabulary_.speller.add(w, 1);
   for (const auto& w : kb_->lexicon().everyday_words()) {
     if (w.find('\'') == std::string::npos) vocabulary_.speller.add(w, 1);
@@ -271,26 +337,17 @@ std::vector<std::string> IndexImpl::suggestions(const std::vector<Hit>& hits) co
 }
 
 std::string IndexImpl::explain(std::string_view question) const {
-  Connection* conn = connection();
-  if (conn == nullptr) return "no connection";
-  Analysis a =
-      builder_.analyze(question, [conn](std::string_view w) { return conn->stemmer->stem(w); });
   std::string out;
-  for (const auto& w : a.words) {
-    out += w.typed;
-    if (w.word != w.typed) out += "->" + w.word;
-    char buf[32];
-    std::snprintf(buf, sizeof buf, " w=%.2f", w.weight);
-    out += buf;
-    out += w.known ? " [" : " [unknown";
-    for (std::size_t i = 0; i < w.forms.size(); ++i) out += (i ? ", " : "") + w.forms[i];
-    out += "]\n";
-  }
-  out += "match: " + a.match + "\n";
+  run(question, 5, &out);
   return out;
 }
 
 SearchResult IndexImpl::search(std::string_view question, std::size_t max_hits) const {
+  return run(question, max_hits, nullptr);
+}
+
+SearchResult IndexImpl::run(std::string_view question, std::size_t max_hits,
+                            std::string* explain) const {
   SearchResult result;
   Connection* conn = connection();
   if (conn == nullptr) {
@@ -307,41 +364,98 @@ SearchResult IndexImpl::search(std::string_view question, std::size_t max_hits) 
     return s;
   };
   Analysis analysis = builder_.analyze(question, stem);
-  double global = global_coverage(analysis.words);
 
   struct Candidate {
     std::size_t row;
     double bm25;
+    double section;  // coverage of its section
+    double rank;
   };
   std::vector<Candidate> candidates;
-  if (!analysis.match.empty()) {
+  // bm25 of the words said, plus half that of the synonyms of words the
+  // guide has (a second query, so a rare synonym cannot dominate).
+  auto fetch = [&](const std::string& match, double factor) {
+    if (match.empty()) return;
     sqlite3_stmt* st = conn->search.get();
-    sqlite3_bind_text(st, 1, analysis.match.data(), static_cast<int>(analysis.match.size()),
-                      SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, std::max(kMinCandidates, static_cast<int>(max_hits)));
+    sqlite3_bind_text(st, 1, match.data(), static_cast<int>(match.size()), SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, std::max(kCandidates, static_cast<int>(max_hits)));
     while (sqlite3_step(st) == SQLITE_ROW) {
       auto rowid = sqlite3_column_int64(st, 0);
       if (rowid < 1 || static_cast<std::size_t>(rowid) > rows_.size()) continue;
-      candidates.push_back({static_cast<std::size_t>(rowid - 1), -sqlite3_column_double(st, 1)});
+      auto row = static_cast<std::size_t>(rowid - 1);
+      double bm25 = -sqlite3_column_double(st, 1) * factor;
+      auto it = std::find_if(candidates.begin(), candidates.end(),
+                             [row](const Candidate& c) { return c.row == row; });
+      if (it == candidates.end()) {
+        candidates.push_back({row, bm25, 0, 0});
+      } else {
+        it->bm25 += bm25;
+      }
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-  }
+  };
+  fetch(analysis.match, 1.0);
+  fetch(analysis.synonym_match, kSynonymBm25);
 
+  // Rank on what the passage and its section hold of the question (bm25
+  // alone favours short passages that repeat one word), then bm25.
+  double top_bm25 = 0;
+  for (const auto& c : candidates) top_bm25 = std::max(top_bm25, c.bm25);
   double best_section = 0;
-  for (const auto& c : candidates) {
-    best_section = std::max(
-        best_section, section_coverage(analysis.words, section_stems_[rows_[c.row].section_index]));
+  for (auto& c : candidates) {
+    const Row& row = rows_[c.row];
+    const SectionStems& ss = section_stems_[row.section_index];
+    c.section = coverage(analysis.words, ss.all);
+    best_section = std::max(best_section, c.section);
+    double body = coverage(analysis.words, row.stems, true);
+    double title = coverage(analysis.words, ss.title, true);
+    // Everyday words count a little here: "see a doctor" is nearer to
+    // "when should I see a doctor" than "talking to a doctor".
+    double named = overlap(ss.title, analysis.all_stems, vocabulary_.idf);
+    named *= named;  // naming a heading in full counts, a word of it little
+    double plain = overlap(analysis.all_stems, row.stems, vocabulary_.idf);
+    double bm = top_bm25 > 0 ? std::clamp(c.bm25 / top_bm25, 0.0, 1.0) : 0.0;
+    c.rank = body + bm + kTitleWeight * title + kNamedWeight * named + kPlainWeight * plain;
+    if (explain) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf,
+                    "  #%zu %s: rank %.2f = body %.2f + bm25 %.2f + title %.2f + named %.2f + "
+                    "plain %.2f; section coverage %.2f\n",
+                    c.row + 1, row.section->id.c_str(), c.rank, body, bm, title, named, plain,
+                    c.section);
+      *explain += buf;
+    }
   }
-  result.confidence = candidates.empty() ? 0.0 : scope_confidence(global, best_section);
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.rank > b.rank; });
+  result.confidence = candidates.empty() ? 0.0 : scope_confidence(analysis.words, best_section);
   result.in_scope = result.confidence >= threshold();
-  double top = candidates.empty() ? 0.0 : candidates.front().bm25;
+  double top_rank = candidates.empty() ? 0.0 : candidates.front().rank;
   for (const auto& c : candidates) {
     if (result.hits.size() >= max_hits) break;
-    double rel = top > 0 ? std::clamp(c.bm25 / top, 0.0, 1.0) : 0.0;
+    double rel = top_rank > 0 ? std::clamp(c.rank / top_rank, 0.0, 1.0) : 0.0;
     result.hits.push_back({rows_[c.row].section, *rows_[c.row].text, result.confidence * rel});
   }
   result.suggestions = suggestions(result.hits);
+  if (explain) {
+    std::string words;
+    for (const auto& w : analysis.words) {
+      words += w.typed;
+      if (w.word != w.typed) words += "->" + w.word;
+      char buf[64];
+      std::snprintf(buf, sizeof buf, " (w %.2f idf %.2f)", w.weight, w.idf);
+      words += buf;
+      words += w.known ? (w.core ? " core [" : " [") : " [unknown";
+      for (std::size_t i = 0; i < w.forms.size(); ++i) words += (i ? ", " : "") + w.forms[i];
+      words += "]\n";
+    }
+    char buf[120];
+    std::snprintf(buf, sizeof buf, "confidence %.3f (best section %.2f), threshold %.2f\n",
+                  result.confidence, best_section, threshold());
+    *explain = words + "match: " + analysis.match + "\nsynonyms: " + analysis.synonym_match + "\n" +
+               *explain + buf;
+  }
   return result;
 }
 

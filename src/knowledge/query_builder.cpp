@@ -8,8 +8,13 @@
 namespace guidechat::knowledge {
 
 std::string fts5_quote(std::string_view term) {
+  // Control characters and broken UTF-8 make FTS5 refuse even a quoted
+  // string; they carry no words, so they go.
+  bool utf8 = text::valid_utf8(term);
   std::string out = "\"";
   for (char c : term) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F || (!utf8 && u >= 0x80)) continue;
     if (c == '"') out.push_back('"');
     out.push_back(c);
   }
@@ -24,6 +29,13 @@ std::string build_match(const std::vector<std::string>& terms) {
     out += fts5_quote(t);
   }
   return out;
+}
+
+bool Vocabulary::find(const std::string& stem, StemId* id) const {
+  auto it = stems.find(stem);
+  if (it == stems.end()) return false;
+  *id = it->second;
+  return true;
 }
 
 double QueryBuilder::weight_of_class(int word_class) {
@@ -48,6 +60,9 @@ std::string strip_apostrophes(std::string_view w) {
   return out;
 }
 
+// A synonym found counts this much of the word itself found.
+constexpr double kSynonymCredit = 0.5;
+
 bool all_digits(std::string_view w) {
   return std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -63,9 +78,17 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
     if (words.size() >= limits::kMaxQueryTerms) break;
     words.push_back(std::move(w));
   }
-  const auto& stems = vocabulary_->stem_passages;
-  auto known_stem = [&](const std::string& s) { return !s.empty() && stems.count(s) > 0; };
-  std::vector<std::string> terms;
+  auto known_stem = [&](const std::string& s) {
+    StemId id;
+    return !s.empty() && vocabulary_->find(s, &id);
+  };
+  for (const auto& w : words) {
+    StemId id;
+    if (vocabulary_->find(stem(strip_apostrophes(w)), &id)) out.all_stems.push_back(id);
+  }
+  std::sort(out.all_stems.begin(), out.all_stems.end());
+  out.all_stems.erase(std::unique(out.all_stems.begin(), out.all_stems.end()), out.all_stems.end());
+  std::vector<std::string> terms, synonym_terms;
 
   for (std::size_t i = 0; i < words.size();) {
     // Synonym phrases first ("muscle relaxers"), longest match.
@@ -120,20 +143,63 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
       qw.weight = w;
     }
     for (const auto& form : candidates) {
-      std::vector<std::string> form_stems;
+      std::vector<StemId> form_stems;
       bool all_known = true;
       for (const auto& part : text::words(form)) {
-        std::string s = stem(strip_apostrophes(part));
-        if (!known_stem(s)) all_known = false;
-        form_stems.push_back(std::move(s));
+        StemId id;
+        if (vocabulary_->find(stem(strip_apostrophes(part)), &id)) {
+          form_stems.push_back(id);
+        } else {
+          all_known = false;
+        }
       }
       if (!all_known || form_stems.empty()) continue;
       if (std::find(qw.forms.begin(), qw.forms.end(), form) != qw.forms.end()) continue;
       qw.forms.push_back(form);
       qw.form_stems.push_back(std::move(form_stems));
-      if (std::find(terms.begin(), terms.end(), form) == terms.end()) terms.push_back(form);
     }
     qw.known = !qw.forms.empty();
+    // The words said (or, for a word the guide lacks, its synonyms) go to the
+    // main query; synonyms of a word the guide has go to the second one, so
+    // that a rare synonym cannot outweigh what the person actually said.
+    for (std::size_t f = 0; f < qw.forms.size(); ++f) {
+      bool said = qw.forms.front() != qw.word || f == 0;
+      auto& list = said ? terms : synonym_terms;
+      if (std::find(list.begin(), list.end(), qw.forms[f]) == list.end()) {
+        list.push_back(qw.forms[f]);
+      }
+    }
+    for (const auto& fs : qw.form_stems) {
+      if (qw.forms.front() == qw.word) {  // the word itself, for plain overlap
+        out.all_stems.insert(out.all_stems.end(), fs.begin(), fs.end());
+        break;
+      }
+    }
+    if (qw.known) {
+      // What finding each form is worth: the word itself its idf; a synonym
+      // at most that, halved, since the person did not say it ("symptoms"
+      // is better found as "symptoms" than as "signs"). A word the guide
+      // lacks ("physio") is worth what its synonyms are.
+      bool own = qw.forms.front() == qw.word;
+      double own_idf = 0;
+      for (std::size_t f = 0; f < qw.form_stems.size(); ++f) {
+        double form_idf = 0;  // a phrase is as telling as its rarest word
+        for (StemId id : qw.form_stems[f]) {
+          if (id < vocabulary_->idf.size()) form_idf = std::max(form_idf, vocabulary_->idf[id]);
+        }
+        if (own && f == 0) {
+          own_idf = form_idf;
+          // Only the word itself, not a synonym, names a guide's subject.
+          for (StemId id : qw.form_stems[f]) {
+            if (id < vocabulary_->core.size() && vocabulary_->core[id]) qw.core = true;
+          }
+        } else if (own) {
+          form_idf = kSynonymCredit * std::min(form_idf, own_idf);
+        }
+        qw.form_idf.push_back(form_idf);
+      }
+      qw.idf = *std::max_element(qw.form_idf.begin(), qw.form_idf.end());
+    }
     // The same topic twice ("eye ... eyes") counts once.
     bool duplicate = false;
     for (const auto& prev : out.words) {
@@ -147,6 +213,9 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
     i += consumed;
   }
   out.match = build_match(terms);
+  out.synonym_match = build_match(synonym_terms);
+  std::sort(out.all_stems.begin(), out.all_stems.end());
+  out.all_stems.erase(std::unique(out.all_stems.begin(), out.all_stems.end()), out.all_stems.end());
   return out;
 }
 

@@ -8,6 +8,7 @@
 // from any thread (the stem function passed in must be the caller's own).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -20,32 +21,45 @@
 
 namespace guidechat::knowledge {
 
-// One FTS5 string: "term" with inner double quotes doubled. Whatever `term`
-// holds, the result is a single string token or phrase, never syntax.
+// One FTS5 string: "term" with inner double quotes doubled (control
+// characters and invalid UTF-8 dropped). Whatever `term` holds, the result is
+// a single string token or phrase, never syntax.
 std::string fts5_quote(std::string_view term);
 // "t1" OR "t2 t3" OR ...; empty when `terms` is empty.
 std::string build_match(const std::vector<std::string>& terms);
 
-// What the index knows, for analyze(): stems with the number of passages
-// holding them, and the speller over the guide's words.
+// A stem of the index's vocabulary, by number.
+using StemId = std::uint32_t;
+
+// What the index knows, for analyze(): its stems (numbered) and the speller
+// over the guide's words.
 struct Vocabulary {
-  std::unordered_map<std::string, int> stem_passages;
-  int passages = 0;
+  std::unordered_map<std::string, StemId> stems;
+  std::vector<double> idf;  // by StemId: log(1 + passages / passages holding it)
+  std::vector<bool> core;   // by StemId: in at least half of one guide's passages
   Speller speller;
+
+  // The id of a stem, or false when the index does not hold it.
+  bool find(const std::string& stem, StemId* id) const;
 };
 
 struct QueryWord {
   std::string typed;               // as typed (folded)
   std::string word;                // after typo correction
   std::vector<std::string> forms;  // searched: the word and its synonyms the guide knows
-  std::vector<std::vector<std::string>> form_stems;  // stems of each form's words
-  double weight = 1.0;                               // how much topic it carries
-  bool known = false;                                // some form is in the guide
+  std::vector<std::vector<StemId>> form_stems;  // stems of each form's words
+  std::vector<double> form_idf;                 // each form's idf (its rarest word)
+  double weight = 1.0;                          // how much topic it carries
+  double idf = 1.0;    // how well it tells passages apart (its rarest form's idf)
+  bool known = false;  // some form is in the guide
+  bool core = false;   // names what a guide is about (see Vocabulary::core)
 };
 
 struct Analysis {
-  std::vector<QueryWord> words;  // the topic words, in order
-  std::string match;             // FTS5 MATCH expression; empty: nothing to search
+  std::vector<QueryWord> words;   // the topic words, in order
+  std::string match;              // FTS5 MATCH expression of the words said; empty: none
+  std::string synonym_match;      // ... of synonyms of words the guide has; may be empty
+  std::vector<StemId> all_stems;  // every word of the question the index knows, sorted
 };
 
 using StemFn = std::function<std::string(std::string_view)>;

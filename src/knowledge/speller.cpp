@@ -33,7 +33,7 @@ bool Speller::knows(std::string_view word) const {
 
 std::string Speller::correct(std::string_view word, std::size_t max_edits) const {
   std::size_t limit = std::min(max_edits, Speller::max_edits(word.size()));
-  if (limit == 0) return {};
+  if (limit == 0 || knows(word)) return {};
   std::string best;
   std::size_t best_distance = limit + 1;
   int best_weight = 0;

@@ -28,6 +28,12 @@ int take_first(void* ctx, int /*flags*/, const char* token, int n, int /*start*/
   return SQLITE_OK;
 }
 
+int call_fn(void* ctx, int /*flags*/, const char* token, int n, int /*start*/, int /*end*/) {
+  (*static_cast<const std::function<void(std::string_view)>*>(ctx))(
+      std::string_view(token, static_cast<std::size_t>(n)));
+  return SQLITE_OK;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Stemmer>> Stemmer::open(sqlite3* db) {
@@ -54,6 +60,15 @@ std::string Stemmer::stem(std::string_view word) const {
   impl_->api.xTokenize(impl_->tokenizer, &out, FTS5_TOKENIZE_DOCUMENT, word.data(),
                        static_cast<int>(word.size()), take_first);
   return out;
+}
+
+}  // namespace guidechat::knowledge
+
+namespace guidechat::knowledge {
+
+void Stemmer::each(std::string_view text, const std::function<void(std::string_view)>& fn) const {
+  impl_->api.xTokenize(impl_->tokenizer, const_cast<std::function<void(std::string_view)>*>(&fn),
+                       FTS5_TOKENIZE_DOCUMENT, text.data(), static_cast<int>(text.size()), call_fn);
 }
 
 }  // namespace guidechat::knowledge

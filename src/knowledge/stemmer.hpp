@@ -5,6 +5,7 @@
 // Thread-safety: one Stemmer per connection and thread; not shared.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,8 @@ class Stemmer {
 
   // The first token of `word` as the index stores it; empty when none.
   std::string stem(std::string_view word) const;
+  // Every token of `text`, in order, as the index stores them.
+  void each(std::string_view text, const std::function<void(std::string_view)>& fn) const;
 
  private:
   Stemmer() = default;

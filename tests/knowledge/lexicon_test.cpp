@@ -1,0 +1,34 @@
+#include "knowledge/lexicon.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace guidechat::knowledge;
+
+TEST_CASE("lexicon: everyday words and word classes") {
+  Lexicon lex = Lexicon::from_text("# comment\nthe a my\nshould  # also a comment\n",
+                                   "# header line\napple 20\nback 10\nbalm 35\nzebra 60\n");
+  CHECK(lex.everyday("the"));
+  CHECK(lex.everyday("should"));
+  CHECK_FALSE(lex.everyday("comment"));
+  CHECK_FALSE(lex.everyday("apple"));
+  CHECK(lex.word_class("apple") == 20);
+  CHECK(lex.word_class("back") == 10);
+  CHECK(lex.word_class("balm") == 35);
+  CHECK(lex.word_class("zebra") == 60);
+  CHECK(lex.word_class("banana") == 0);
+  CHECK(lex.word_class("") == 0);
+  CHECK(lex.word_class("zzz") == 0);
+  CHECK(lex.word_class("aaa") == 0);
+}
+
+TEST_CASE("the bundled word list is sorted and usable") {
+  auto lex = Lexicon::load(std::string(GUIDECHAT_SOURCE_DIR) + "/knowledge");
+  REQUIRE(lex.ok());
+  CHECK(lex->word_class("back") == 10);
+  CHECK(lex->word_class("insulin") == 35);
+  CHECK(lex->word_class("docter") == 0);
+  CHECK(lex->word_class("simptoms") == 0);
+  CHECK(lex->everyday("what"));
+  CHECK_FALSE(lex->everyday("doctor"));
+  CHECK_FALSE(lex->everyday("pain"));
+}
