@@ -1,0 +1,145 @@
+// Hostile or careless clients: oversize messages, floods, foreign origins,
+// too many connections. Each is refused with the documented error or HTTP
+// status, and the server stays healthy.
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "server_process.hpp"
+#include "ws_client.hpp"
+
+using namespace guidechat::testing;
+using nlohmann::json;
+
+TEST_CASE("an oversize message gets too_large, then close 1009", "[server][limits]") {
+  ServerProcess server(ServerProcess::with({"--max-message-bytes", "1024"}));
+  REQUIRE(server.ready());
+  auto ws = WsClient::connect(server.port());
+  REQUIRE(ws);
+  REQUIRE(ws->receive_json()["type"] == "welcome");
+
+  SECTION("just over the limit") {
+    REQUIRE(ws->send(json{{"type", "say"}, {"text", std::string(1100, 'x')}}.dump()));
+  }
+  SECTION("far over the limit, in one frame") {
+    ws->send(std::string(200 * 1024, ' '));  // the server may close before reading it all
+  }
+  json e = ws->receive_json();
+  REQUIRE(e["type"] == "error");
+  CHECK(e["code"] == "too_large");
+  CHECK(!ws->receive());
+  CHECK(ws->closed());
+  CHECK(ws->close_code() == 1009);
+
+  // The server is fine and counted it.
+  auto m = http_request(server.port(), "GET", "/metrics");
+  CHECK(m.body.find("guidechat_errors_total{code=\"too_large\"} 1") != std::string::npos);
+  auto again = WsClient::connect(server.port());
+  REQUIRE(again);
+  CHECK(again->receive_json()["type"] == "welcome");
+}
+
+TEST_CASE("a flood gets rate_limited, then the connection is closed", "[server][limits]") {
+  ServerProcess server(ServerProcess::with({"--rate", "1", "--burst", "3"}));
+  REQUIRE(server.ready());
+  auto ws = WsClient::connect(server.port());
+  REQUIRE(ws);
+  REQUIRE(ws->receive_json()["type"] == "welcome");
+  // The burst passes; the rest is refused; 10 refusals in a row close it.
+  for (int i = 0; i < 13; ++i) REQUIRE(ws->send_json({{"type", "summary"}, {"id", i}}));
+  int replies = 0, limited = 0;
+  for (int i = 0; i < 13; ++i) {
+    json r = ws->receive_json();
+    if (r.is_null()) break;
+    if (r["type"] == "reply") ++replies;
+    if (r["type"] == "error" && r["code"] == "rate_limited") ++limited;
+  }
+  CHECK(replies == 3);
+  CHECK(limited == 10);
+  CHECK(!ws->receive());
+  CHECK(ws->close_code() == 1008);
+  auto m = http_request(server.port(), "GET", "/metrics");
+  CHECK(m.body.find("guidechat_rate_limited_total 10") != std::string::npos);
+}
+
+TEST_CASE("a rate-limited client that slows down is served again", "[server][limits]") {
+  ServerProcess server(ServerProcess::with({"--rate", "20", "--burst", "2"}));
+  REQUIRE(server.ready());
+  auto ws = WsClient::connect(server.port());
+  REQUIRE(ws);
+  REQUIRE(ws->receive_json()["type"] == "welcome");
+  for (int i = 0; i < 3; ++i) REQUIRE(ws->send_json({{"type", "summary"}, {"id", i}}));
+  CHECK(ws->receive_json()["type"] == "reply");
+  CHECK(ws->receive_json()["type"] == "reply");
+  json e = ws->receive_json();
+  CHECK(e["code"] == "rate_limited");
+  std::this_thread::sleep_for(std::chrono::milliseconds(120));
+  REQUIRE(ws->send_json({{"type", "summary"}, {"id", "later"}}));
+  CHECK(ws->receive_json()["reply_to"] == "later");
+}
+
+TEST_CASE("origin check", "[server][limits]") {
+  ServerProcess server(ServerProcess::with({"--allow-origin", "https://clinic.example"}));
+  REQUIRE(server.ready());
+  auto port = server.port();
+  auto with_origin = [&](const std::string& origin, int* status) {
+    WsClient::Options o;
+    o.origin = origin;
+    return WsClient::connect(port, o, status);
+  };
+  int status = 0;
+  CHECK(with_origin("https://evil.example", &status) == nullptr);
+  CHECK(status == 403);
+  status = 0;
+  CHECK(with_origin("null", &status) == nullptr);
+  CHECK(status == 403);
+  CHECK(with_origin("https://clinic.example", nullptr) != nullptr);
+  CHECK(with_origin("HTTPS://Clinic.Example", nullptr) != nullptr);
+  CHECK(with_origin("http://127.0.0.1:" + std::to_string(port), nullptr) != nullptr);
+  CHECK(with_origin("", nullptr) != nullptr);  // not a browser
+  auto m = http_request(port, "GET", "/metrics");
+  CHECK(m.body.find("guidechat_handshakes_refused_total{reason=\"origin\"} 2") !=
+        std::string::npos);
+}
+
+TEST_CASE("connection limits refuse the handshake with 503", "[server][limits]") {
+  SECTION("per IP") {
+    ServerProcess server(ServerProcess::with({"--max-connections-per-ip", "3"}));
+    REQUIRE(server.ready());
+    std::vector<std::unique_ptr<WsClient>> open;
+    for (int i = 0; i < 3; ++i) {
+      open.push_back(WsClient::connect(server.port()));
+      REQUIRE(open.back());
+      REQUIRE(open.back()->receive_json()["type"] == "welcome");
+    }
+    int status = 0;
+    CHECK(WsClient::connect(server.port(), {}, &status) == nullptr);
+    CHECK(status == 503);
+    // A closed connection gives its slot back.
+    open.back()->close();
+    open.pop_back();
+    std::unique_ptr<WsClient> next;
+    for (int attempt = 0; attempt < 50 && !next; ++attempt) {
+      next = WsClient::connect(server.port());
+      if (!next) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(next != nullptr);
+  }
+  SECTION("overall") {
+    ServerProcess server(ServerProcess::with({"--max-connections", "2"}));
+    REQUIRE(server.ready());
+    auto a = WsClient::connect(server.port());
+    auto b = WsClient::connect(server.port());
+    REQUIRE(a);
+    REQUIRE(b);
+    int status = 0;
+    CHECK(WsClient::connect(server.port(), {}, &status) == nullptr);
+    CHECK(status == 503);
+    // Plain HTTP is still served.
+    CHECK(http_request(server.port(), "GET", "/healthz").status == 200);
+  }
+}
