@@ -132,6 +132,8 @@ std::string to_dot(const Flow& flow) {
         prefix.append(opt.label);
       }
       if (n.multiple) prefix = "any answer";
+      // With several routes the condition says it all.
+      if (n.next.size() > 1) prefix.clear();
     }
     edges(o, n.id, n.next, prefix);
   }

@@ -1,0 +1,150 @@
+// engine_bench: the cost of one dialog-engine turn (Engine::handle), without
+// I/O, codec or token sealing, by kind of turn. Prints p50/p90/p99/max in
+// microseconds; the target is p99 <= 100 us for every kind.
+//
+//   build/bench/engine_bench [--conversations N]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dialog/engine.hpp"
+#include "dialog/state.hpp"
+#include "session/content.hpp"
+
+using namespace guidechat;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Step {
+  const char* kind;
+  protocol::ClientMessage message;
+};
+
+protocol::ClientMessage say(const char* text) {
+  protocol::ClientMessage m;
+  m.type = protocol::ClientType::kSay;
+  m.text = text;
+  return m;
+}
+protocol::ClientMessage start(const char* flow) {
+  protocol::ClientMessage m;
+  m.type = protocol::ClientType::kStart;
+  m.flow = flow;
+  return m;
+}
+protocol::ClientMessage choose(const char* ask, std::vector<std::string> options) {
+  protocol::ClientMessage m;
+  m.type = protocol::ClientType::kChoose;
+  m.ask = ask;
+  m.options = std::move(options);
+  return m;
+}
+protocol::ClientMessage bare(protocol::ClientType t) {
+  protocol::ClientMessage m;
+  m.type = t;
+  return m;
+}
+
+// Conversations that together exercise every kind of turn.
+std::vector<std::vector<Step>> scripts() {
+  return {
+      {{"start", start("symptom-check")},
+       {"choose", choose("where", {"eyes", "lips"})},
+       {"choose", choose("duration", {"seconds"})},
+       {"choose", choose("frequency", {"sometimes"})},
+       {"choose", choose("strength", {"mild"})},
+       {"choose", choose("pain", {"none"})},
+       {"choose", choose("speech", {"no"})},
+       {"choose (outcome)", choose("triggers", {"stress", "tired"})},
+       {"summary", bare(protocol::ClientType::kSummary)}},
+      {{"say: symptoms -> flow", say("my father's face keeps twitching and it really hurts him")},
+       {"say: typed answer", say("around his eyes and the lips, sometimes the whole side")},
+       {"say: typed answer", say("usually just a few seconds")},
+       {"say: question mid-flow", say("what can trigger facial spasms?")},
+       {"say: typed answer", say("every day")},
+       {"say: not understood", say("hmm purple")},
+       {"say: typed answer", say("it's mild, not strong")},
+       {"say: typed answer", say("it doesn't hurt")},
+       {"say: red flag", say("no trouble speaking, but he can't chew properly")},
+       {"reset", bare(protocol::ClientType::kReset)}},
+      {{"say: doctor question", say("when should my dad see a doctor?")},
+       {"say: typed answer", say("nope")},
+       {"say: typed answer", say("not really")},
+       {"say: typed answer", say("no")},
+       {"say: small talk", say("thanks a lot!")},
+       {"say: question", say("what are home remedies for facial spasms?")},
+       {"say: off-topic", say("what is the capital of France?")}},
+  };
+}
+
+double pct(std::vector<double>& v, double p) {
+  std::size_t i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+  return v[i];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int conversations = 3000;
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--conversations") == 0) conversations = std::atoi(argv[i + 1]);
+  }
+  auto content = session::load_content(session::default_content_paths());
+  if (!content.ok()) {
+    std::fprintf(stderr, "engine_bench: %s\n", content.error().c_str());
+    return 1;
+  }
+  const dialog::Engine& engine = *(*content)->engine;
+  auto all = scripts();
+  std::map<std::string, std::vector<double>> by_kind;
+  std::vector<double> every, codec;
+  std::size_t max_state = 0;
+  for (int c = 0; c < conversations; ++c) {
+    for (const auto& script : all) {
+      dialog::State state;
+      for (const auto& step : script) {
+        auto t0 = Clock::now();
+        dialog::Turn turn = engine.handle(state, step.message);
+        auto t1 = Clock::now();
+        if (turn.error) {
+          std::fprintf(stderr, "engine_bench: unexpected error in step '%s': %s\n", step.kind,
+                       turn.error->message.c_str());
+          return 1;
+        }
+        state = std::move(turn.state);
+        // The session layer's share of engine work: state to bytes and back.
+        auto t2 = Clock::now();
+        std::string bytes = dialog::encode_state(state);
+        auto back = dialog::decode_state(bytes);
+        auto t3 = Clock::now();
+        if (!back.ok()) return 1;
+        max_state = std::max(max_state, bytes.size());
+        double us = std::chrono::duration<double, std::micro>(t1 - t0).count();
+        by_kind[step.kind].push_back(us);
+        every.push_back(us);
+        codec.push_back(std::chrono::duration<double, std::micro>(t3 - t2).count());
+      }
+    }
+  }
+  std::printf("engine turn cost (Engine::handle, no I/O), %d x %zu scripted conversations\n",
+              conversations, all.size());
+  std::printf("%-28s %8s %8s %8s %8s %8s\n", "turn kind", "turns", "p50 us", "p90 us", "p99 us",
+              "max us");
+  auto row = [](const std::string& name, std::vector<double> v) {
+    std::printf("%-28s %8zu %8.1f %8.1f %8.1f %8.1f\n", name.c_str(), v.size(), pct(v, 0.5),
+                pct(v, 0.9), pct(v, 0.99), *std::max_element(v.begin(), v.end()));
+  };
+  for (auto& [kind, v] : by_kind) row(kind, v);
+  row("ALL TURNS", every);
+  row("state encode+decode", codec);
+  std::printf("largest encoded state: %zu bytes\n", max_state);
+  std::vector<double> copy = every;
+  return pct(copy, 0.99) <= 100.0 ? 0 : 2;
+}
