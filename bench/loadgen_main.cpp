@@ -81,6 +81,8 @@ void print_report(const Options& o, gb::Report& r) {
   const double per_conn = r.connected ? static_cast<double>(r.rss_after_kib - r.rss_before_kib) *
                                             1024.0 / static_cast<double>(r.connected)
                                       : 0;
+  const double wait_pct =
+      r.seconds > 0 ? static_cast<double>(r.server_wait_us) / (r.seconds * 1e4) : 0;
   const double server_us_per_turn =
       s.turns ? static_cast<double>(r.server_cpu_us) / static_cast<double>(s.turns) : 0;
   std::printf("%s: %zu connections (%.2f s to open), shape %s\n",
@@ -91,10 +93,12 @@ void print_report(const Options& o, gb::Report& r) {
         "  turns %llu in %.2f s = %.0f turns/s; latency p50 %.1f us, p99 %.1f us, "
         "p99.9 %.1f us, max %.1f us\n",
         static_cast<unsigned long long>(s.turns), r.seconds, tps, p50, p99, p999, max);
-    std::printf("  server CPU %.1f us/turn, loadgen CPU %.0f%%, late paced sends %llu\n",
-                server_us_per_turn,
-                r.seconds > 0 ? static_cast<double>(r.client_cpu_us) / (r.seconds * 1e4) : 0,
-                static_cast<unsigned long long>(s.late_sends));
+    std::printf(
+        "  server CPU %.1f us/turn, server waited for a CPU %.0f%% of the time, loadgen CPU "
+        "%.0f%%, late paced sends %llu\n",
+        server_us_per_turn, wait_pct,
+        r.seconds > 0 ? static_cast<double>(r.client_cpu_us) / (r.seconds * 1e4) : 0,
+        static_cast<unsigned long long>(s.late_sends));
   }
   std::printf(
       "  errors %llu, lost %llu, misordered %llu, unexpected %llu, bad frames %llu, "
@@ -120,7 +124,7 @@ void print_report(const Options& o, gb::Report& r) {
       "p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f errors=%llu lost=%llu misordered=%llu "
       "unexpected=%llu bad=%llu connect_failures=%llu dropped=%llu late=%llu welcomes=%llu "
       "rss_before_kib=%lld rss_after_kib=%lld peak_rss_kib=%lld rss_per_conn_b=%.0f "
-      "server_us_per_turn=%.2f client_cpu_pct=%.0f\n",
+      "server_us_per_turn=%.2f client_cpu_pct=%.0f server_wait_pct=%.0f\n",
       o.label.empty() ? "-" : o.label.c_str(), o.shape.c_str(), r.connected,
       static_cast<unsigned long long>(s.turns), r.seconds, tps, p50, p99, p999, max,
       static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(s.lost),
@@ -131,7 +135,7 @@ void print_report(const Options& o, gb::Report& r) {
       static_cast<unsigned long long>(s.late_sends), static_cast<unsigned long long>(s.welcomes),
       static_cast<long long>(r.rss_before_kib), static_cast<long long>(r.rss_after_kib),
       static_cast<long long>(r.peak_rss_kib), per_conn, server_us_per_turn,
-      r.seconds > 0 ? static_cast<double>(r.client_cpu_us) / (r.seconds * 1e4) : 0.0);
+      r.seconds > 0 ? static_cast<double>(r.client_cpu_us) / (r.seconds * 1e4) : 0.0, wait_pct);
   std::fflush(stdout);
 }
 

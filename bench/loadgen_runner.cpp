@@ -79,9 +79,11 @@ Result<Report> run_load(const RunConfig& config, pid_t server_pid) {
       for (auto& w : workers) w->begin_turns();
       sleep_until_ns(warm);
       const std::int64_t server_cpu0 = server_pid > 0 ? cpu_us(server_pid) : 0;
+      const std::int64_t server_wait0 = server_pid > 0 ? run_delay_us(server_pid) : 0;
       const std::int64_t client_cpu0 = process_cpu_us();
       sleep_until_ns(end);
       report.server_cpu_us = server_pid > 0 ? cpu_us(server_pid) - server_cpu0 : 0;
+      report.server_wait_us = server_pid > 0 ? run_delay_us(server_pid) - server_wait0 : 0;
       report.client_cpu_us = process_cpu_us() - client_cpu0;
       report.seconds = static_cast<double>(end - warm) / 1e9;
       for (auto& w : workers) w->stop_turns();

@@ -23,8 +23,9 @@ struct Report {
   std::int64_t rss_before_kib = 0;  // before the first connection
   std::int64_t rss_after_kib = 0;   // all connections open, after the window
   std::int64_t peak_rss_kib = 0;
-  std::int64_t server_cpu_us = 0;  // spent by the server in the measured window
-  std::int64_t client_cpu_us = 0;  // spent by this process in the measured window
+  std::int64_t server_cpu_us = 0;   // spent by the server in the measured window
+  std::int64_t server_wait_us = 0;  // the server runnable but without a CPU, same window
+  std::int64_t client_cpu_us = 0;   // spent by this process in the measured window
 };
 
 // `server_pid` <= 0: no /proc figures.

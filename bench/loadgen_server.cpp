@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -157,6 +158,18 @@ std::int64_t cpu_us(pid_t pid) {
   std::int64_t utime = 0, stime = 0;
   fields >> utime >> stime;
   return (utime + stime) * 1'000'000 / ::sysconf(_SC_CLK_TCK);
+}
+
+std::int64_t run_delay_us(pid_t pid) {
+  std::error_code ec;
+  std::int64_t total_ns = 0;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+    std::ifstream in(task.path() / "schedstat");
+    std::int64_t on_cpu = 0, waiting = 0;
+    if (in >> on_cpu >> waiting) total_ns += waiting;
+  }
+  return total_ns / 1000;
 }
 
 }  // namespace guidechat::bench

@@ -49,5 +49,9 @@ std::int64_t rss_kib(pid_t pid);
 std::int64_t peak_rss_kib(pid_t pid);
 // User+system CPU time of a process (all threads), in microseconds.
 std::int64_t cpu_us(pid_t pid);
+// Time the process's threads spent runnable but waiting for a CPU (the
+// scheduler's run delay, summed over threads), in microseconds: shows when
+// other work on the machine, not the server, set the pace.
+std::int64_t run_delay_us(pid_t pid);
 
 }  // namespace guidechat::bench
