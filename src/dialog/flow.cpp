@@ -244,7 +244,8 @@ class FlowReader {
 
   void only_keys(const json& obj, std::initializer_list<const char*> keys,
                  const std::string& where) {
-    for (const auto& [k, v] : obj.items()) {
+    for (const auto& item : obj.items()) {
+      const std::string& k = item.key();  // not a structured binding: clang 14 cannot capture one
       bool known = std::any_of(keys.begin(), keys.end(), [&](const char* x) { return k == x; });
       if (!known) add(where, "unknown field \"" + k + "\"");
     }
