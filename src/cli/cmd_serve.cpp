@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "server/client_address.hpp"
 #include "server/server.hpp"
 #include "session/content.hpp"
 
@@ -26,6 +27,11 @@ void run_serve(ServeArgs& args) {
   o.handshake_timeout = std::chrono::seconds(args.handshake_timeout_s);
   o.idle_timeout = std::chrono::seconds(args.idle_timeout_s);
   if (const char* key = std::getenv("GUIDECHAT_SESSION_KEY"); key && *key) o.session_key = key;
+  if (auto proxies = server::ClientAddress::parse(o.trusted_proxies); !proxies.ok()) {
+    std::cerr << "guidechat serve: " << proxies.error() << "\n";
+    set_exit_code(2);
+    return;
+  }
   auto server = server::Server::create(o);
   if (!server.ok()) {
     std::cerr << "guidechat serve: " << server.error() << "\n";
@@ -71,6 +77,12 @@ void add_serve_command(CLI::App& app) {
                   "Origin allowed to open the WebSocket besides the server's own, e.g. "
                   "https://clinic.example (repeatable; env: comma-separated)")
       ->envname("GUIDECHAT_ALLOW_ORIGIN")
+      ->delimiter(',');
+  cmd->add_option("--trust-proxy", o.trusted_proxies,
+                  "Reverse proxy whose X-Forwarded-For / X-Real-IP names the client, for the "
+                  "per-IP limit (address or CIDR, e.g. 127.0.0.1; repeatable; env: "
+                  "comma-separated). Never list anything but your proxy.")
+      ->envname("GUIDECHAT_TRUST_PROXY")
       ->delimiter(',');
   cmd->add_option("--session-key-file", o.session_key_file,
                   "File holding the session key (overrides GUIDECHAT_SESSION_KEY)")

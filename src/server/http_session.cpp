@@ -80,6 +80,8 @@ void HttpSession::upgrade(HttpRequest req) {
     return refuse(http::status::not_found, "no WebSocket endpoint here; use /ws",
                   Metrics::Refusal::kBadPath);
   }
+  // Behind a trusted proxy (--trust-proxy), the address it forwarded.
+  peer_ip_ = state_->client_address().resolve(peer_ip_, req);
   if (!state_->origins().allowed(req[http::field::origin], req[http::field::host])) {
     return refuse(http::status::forbidden, "origin not allowed", Metrics::Refusal::kOrigin);
   }

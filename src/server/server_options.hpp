@@ -23,9 +23,12 @@ struct ServerOptions {
   std::string web_dir = GUIDECHAT_DATA_DIR "/web-client";
   std::string db_path;                     // empty: the search index lives in memory
   std::vector<std::string> allow_origins;  // exact origins, e.g. https://clinic.example
-  std::string session_key_file;            // empty: GUIDECHAT_SESSION_KEY or a random key
-  std::string session_key;                 // key material from the environment
-  std::string gap_report_file;             // empty: no content-gap report (the default)
+  // Reverse proxies whose X-Forwarded-For / X-Real-IP are believed (addresses
+  // or CIDR ranges); empty: the TCP peer is the client.
+  std::vector<std::string> trusted_proxies;
+  std::string session_key_file;  // empty: GUIDECHAT_SESSION_KEY or a random key
+  std::string session_key;       // key material from the environment
+  std::string gap_report_file;   // empty: no content-gap report (the default)
 
   std::size_t max_message_bytes = limits::kMaxMessageBytes;
   double rate = limits::kRateLimitPerSecond;

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <memory>
 
+#include "server/client_address.hpp"
 #include "server/connection_limiter.hpp"
 #include "server/gap_report.hpp"
 #include "server/metrics.hpp"
@@ -32,6 +33,7 @@ class SharedState {
   const session::TokenSealer& sealer() const { return sealer_; }
   const StaticFiles& files() const { return files_; }
   const OriginCheck& origins() const { return origins_; }
+  const ClientAddress& client_address() const { return client_address_; }
   ConnectionLimiter& limiter() { return *limiter_; }
   Metrics& metrics() { return metrics_; }
   SessionRegistry& registry() { return registry_; }
@@ -53,6 +55,7 @@ class SharedState {
   const session::TokenSealer sealer_;
   const StaticFiles files_;
   const OriginCheck origins_;
+  ClientAddress client_address_;  // set in the constructor, then immutable
   std::shared_ptr<ConnectionLimiter> limiter_;
   Metrics metrics_;
   SessionRegistry registry_;

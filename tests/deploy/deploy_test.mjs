@@ -42,7 +42,8 @@ function args() {
 
 const log = (...m) => console.log(`[${new Date().toISOString().slice(11, 23)}]`, ...m);
 
-async function stack(opt, dir) {
+// As in production: the replicas believe X-Forwarded-For from nginx only.
+async function stack(opt, dir, extraArgs = []) {
   const cert = makeCertificate(dir);
   const key = randomKey();
   const ports = [await freePort(), await freePort()];
@@ -50,6 +51,7 @@ async function stack(opt, dir) {
   await nginx.writeConfig();
   const replicas = ports.map((port, i) => new Replica({
     binary: opt.guidechat, port, key, origin: nginx.origin, name: `replica-${'AB'[i]}`,
+    extraArgs: ['--trust-proxy', '127.0.0.1', ...extraArgs],
   }));
   await Promise.all(replicas.map((r) => r.start()));
   await nginx.start();
@@ -107,7 +109,7 @@ async function openConnections(replica) {
 
 async function scenarioNginx(opt, WebSocket) {
   const dir = tempDir('nginx');
-  const s = await stack(opt, dir);
+  const s = await stack(opt, dir, ['--max-connections-per-ip', '2']);
   const page = await httpGet(`https://localhost:${s.nginx.httpsPort}/`, s.cert.pem);
   assert.equal(page.status, 200, 'the chat page through nginx');
   assert.match(page.headers['strict-transport-security'] || '', /max-age=\d+/);
@@ -137,6 +139,27 @@ async function scenarioNginx(opt, WebSocket) {
     ws.on('error', () => resolve(0));
   });
   assert.equal(refused, 403, 'a foreign Origin is refused');
+
+  // The per-address limit sees the patient's address that nginx forwarded,
+  // not nginx's own, and a client cannot choose its address with a header.
+  const open = (from, fake) => new Promise((resolve) => {
+    const headers = fake ? { 'X-Forwarded-For': fake, 'X-Real-IP': fake } : {};
+    const ws = new WebSocket(s.nginx.wsUrl, { ca: s.cert.pem, origin: s.nginx.origin,
+      localAddress: from, headers });
+    ws.on('unexpected-response', (_q, res) => resolve({ status: res.statusCode }));
+    ws.on('open', () => resolve({ status: 101, ws }));
+    ws.on('error', (e) => resolve({ status: 0, error: e.message }));
+  });
+  const held = [];
+  for (let i = 0; i < 4; i++) held.push(await open('127.0.0.2')); // 2 per replica
+  assert.deepEqual(held.map((h) => h.status), [101, 101, 101, 101]);
+  const fifth = await open('127.0.0.2', '10.9.9.9');
+  assert.equal(fifth.status, 503, 'the 5th connection from one address is refused, whatever it claims');
+  const other = await open('127.0.0.3');
+  assert.equal(other.status, 101, 'another address still gets in');
+  log('per-address limit behind nginx: 4 connections from 127.0.0.2 held (2 per replica), ' +
+    'the 5th refused (503) even with a forged X-Forwarded-For, 127.0.0.3 accepted');
+  for (const h of [...held, other]) h.ws.close();
   await s.nginx.stop();
   await Promise.all(s.replicas.map((x) => x.stop()));
   fs.rmSync(dir, { recursive: true, force: true });
