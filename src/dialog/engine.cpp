@@ -298,18 +298,18 @@ bool Engine::answer_question(std::string_view text, bool doctor, Turn* turn,
   const Language& lang = flows_->language();
   knowledge::SearchResult r = index_->search(text, doctor ? 5 : 3);
   if (doctor) {
-    // "When should he see a doctor?" is answered by that section, whatever
-    // else the words also matched.
-    for (const auto& h : r.hits) {
-      if (h.section != nullptr && h.section->id == lang.doctor_section) {
-        turn->parts.push_back(Part::Answer(h.text, {h.section->id, h.section->title}, h.score));
-        return true;
-      }
-    }
+    // "When should he see a doctor?" is answered by the lead passage of that
+    // section (the one with the signs), whatever else the words matched.
     if (const knowledge::Section* s = index_->knowledge().find(lang.doctor_section)) {
       if (!s->passages.empty()) {
-        turn->parts.push_back(
-            Part::Answer(s->passages.front().text, {s->id, s->title}, kScriptedScore));
+        double score = kScriptedScore;
+        for (const auto& h : r.hits) {
+          if (h.section == s) {
+            score = h.score;
+            break;
+          }
+        }
+        turn->parts.push_back(Part::Answer(s->passages.front().text, {s->id, s->title}, score));
         return true;
       }
     }

@@ -551,6 +551,7 @@ class FlowReader {
           std::pair{"negators", &lang->negators}, std::pair{"clause_breaks", &lang->clause_breaks},
           std::pair{"question_words", &lang->question_words},
           std::pair{"symptom_words", &lang->symptom_words},
+          std::pair{"person_words", &lang->person_words},
           std::pair{"doctor_phrases", &lang->doctor_phrases},
           std::pair{"fillers", &lang->fillers}}) {
       (void)get_strings(doc, key, w, field, true);

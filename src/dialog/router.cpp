@@ -13,7 +13,8 @@ Router::Router(const FlowSet& flows)
       flow_phrases_(as_set(flows.language().negators)),
       doctor_(as_set(flows.language().negators)),
       symptoms_(as_set(flows.language().negators)),
-      question_words_(as_set(flows.language().question_words)) {
+      question_words_(as_set(flows.language().question_words)),
+      person_words_(as_set(flows.language().person_words)) {
   const Language& lang = flows.language();
   for (std::size_t i = 0; i < lang.small_talk.size(); ++i) {
     for (const auto& p : lang.small_talk[i].phrases) small_talk_.add(p, static_cast<int>(i));
@@ -53,8 +54,12 @@ Intent Router::classify(const Tokens& tokens) const {
   for (const PhraseHit& h : doctor_.find(tokens)) {
     if (!h.negated) in.doctor = in.question;
   }
+  // "what is facial spasm" is a question about the condition; "my eye
+  // keeps twitching" is about someone's own symptoms.
+  bool personal = false;
+  for (const auto& w : tokens.words) personal = personal || person_words_.count(w) > 0;
   for (const PhraseHit& h : symptoms_.find(tokens)) {
-    if (!h.negated) in.symptoms = true;
+    if (!h.negated && personal) in.symptoms = true;
   }
   return in;
 }

@@ -19,7 +19,7 @@ struct Intent {
   const Flow* flow_request = nullptr;     // "check my symptoms"
   bool question = false;
   bool doctor = false;    // asks when to see a doctor / get help
-  bool symptoms = false;  // names a symptom (twitching, blinking, ...)
+  bool symptoms = false;  // names a symptom (twitching, blinking, ...) of someone ("my", "his")
 };
 
 class Router {
@@ -37,6 +37,7 @@ class Router {
   PhraseSet doctor_;
   PhraseSet symptoms_;
   std::unordered_set<std::string> question_words_;
+  std::unordered_set<std::string> person_words_;
 };
 
 }  // namespace guidechat::dialog

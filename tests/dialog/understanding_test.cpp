@@ -104,5 +104,8 @@ TEST_CASE("routing free text") {
   CHECK(sym.symptoms);
   CHECK_FALSE(sym.question);
   CHECK(r.classify(tok("what causes facial spasms")).question);
+  // About the condition, not about someone's own symptoms.
+  CHECK_FALSE(r.classify(tok("what is facial spasm")).symptoms);
+  CHECK(r.classify(tok("why does my eye twitch?")).symptoms);
   CHECK(r.classify(tok("please check my symptoms")).flow_request->id == "symptom-check");
 }
