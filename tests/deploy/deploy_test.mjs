@@ -16,7 +16,8 @@
 // Exit 77 (ctest: skipped) only when nginx is not installed.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -421,10 +422,79 @@ async function scenarioGaps(opt, WebSocket) {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+// --- the shipped settings file and unit ----------------------------------------
+
+async function scenarioSettings(opt) {
+  const help = spawnSync(opt.guidechat, ['serve', '--help'], { encoding: 'utf8' });
+  assert.equal(help.status, 0, help.stderr);
+  const options = new Set([...help.stdout.matchAll(/Env:(GUIDECHAT_[A-Z_]+)/g)].map((m) => m[1]));
+  options.add('GUIDECHAT_SESSION_KEY'); // read directly, never a flag (it is a secret)
+  assert.ok(options.size >= 15, `serve --help lists its environment variables (${options.size})`);
+  const example = fs.readFileSync(path.join(opt.source, 'deploy/guidechat.env.example'), 'utf8');
+  const documented = new Set([...example.matchAll(/^#?(GUIDECHAT_[A-Z_]+)=/gm)].map((m) => m[1]));
+  const missing = [...options].filter((o) => !documented.has(o));
+  const unknown = [...documented].filter((d) => !options.has(d));
+  assert.deepEqual(missing, [], 'every setting of `serve` is in deploy/guidechat.env.example');
+  assert.deepEqual(unknown, [], 'the example sets nothing `serve` does not know');
+  // Each setting line comes with an explanation: a comment right above it or
+  // above the group of settings it belongs to (rate and burst).
+  const lines = example.split('\n');
+  const setting = (l) => /^#?GUIDECHAT_[A-Z_]+=/.test(l);
+  for (const [i, line] of lines.entries()) {
+    if (!setting(line)) continue;
+    let j = i - 1;
+    while (j >= 0 && setting(lines[j])) j--;
+    assert.ok(j >= 0 && lines[j].startsWith('# '), `no explanation above '${line}'`);
+  }
+  // The values in the example are accepted by `serve` itself (a port of 0 and
+  // a log level of `off` make it exit at once after checking).
+  const env = { ...process.env };
+  for (const line of lines) {
+    const m = /^(GUIDECHAT_[A-Z_]+)=(.*)$/.exec(line);
+    if (m) env[m[1]] = m[2];
+  }
+  Object.assign(env, { GUIDECHAT_KNOWLEDGE: path.join(opt.source, 'knowledge'),
+    GUIDECHAT_DIALOGS: path.join(opt.source, 'dialogs'),
+    GUIDECHAT_WEB: path.join(opt.source, 'web-client'), GUIDECHAT_PORT: '0',
+    GUIDECHAT_SESSION_KEY: randomKey() });
+  const child = spawn(opt.guidechat, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  await sleep(300);
+  const alive = child.exitCode === null;
+  child.kill('SIGTERM');
+  const [code] = await once(child, 'exit');
+  assert.ok(alive, `serve starts with the example settings:\n${err}`);
+  assert.equal(code, 0);
+  assert.match(err, /"event":"ready"/);
+  log(`settings: ${options.size} settings of serve, all documented in guidechat.env.example; ` +
+    'serve starts with the example values');
+
+  // The systemd unit: systemd's own checker, when it is installed.
+  const unit = path.join(opt.source, 'deploy/guidechat@.service');
+  const analyze = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8' });
+  if (analyze.error) {
+    log('systemd-analyze not installed: unit not verified');
+  } else {
+    const problems = analyze.stderr.split('\n').filter((l) => l && !/is not executable|No such file/.test(l));
+    assert.deepEqual(problems, [], 'systemd-analyze verify finds no problem in the unit');
+    const dir = tempDir('unit');
+    const copy = path.join(dir, 'guidechat@8081.service');
+    fs.copyFileSync(unit, copy);
+    const sec = spawnSync('systemd-analyze', ['security', '--offline=yes', copy], { encoding: 'utf8' });
+    const m = /Overall exposure level for .*: ([\d.]+)/.exec(sec.stdout);
+    if (m) {
+      log(`systemd-analyze security: exposure ${m[1]}`);
+      assert.ok(Number(m[1]) <= 2.0, `the unit stays hardened (exposure ${m[1]})`);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // -----------------------------------------------------------------------------
 
 const opt = args();
-if (!nginxAvailable() && !['reload', 'gaps'].includes(opt.scenario)) {
+if (!nginxAvailable() && !['reload', 'gaps', 'settings'].includes(opt.scenario)) {
   console.log(`SKIPPED: nginx is not installed (${NGINX}); the deployment test needs it ` +
     '(Debian: apt-get install nginx).');
   process.exit(SKIP);
@@ -435,7 +505,7 @@ if (!fs.existsSync(opt.guidechat)) {
 }
 const WebSocket = loadWs(opt.source);
 const scenarios = { nginx: scenarioNginx, failover: scenarioFailover, rolling: scenarioRolling,
-  reload: scenarioReload, gaps: scenarioGaps };
+  reload: scenarioReload, gaps: scenarioGaps, settings: scenarioSettings };
 const run = scenarios[opt.scenario];
 if (!run) {
   console.error(`unknown scenario ${opt.scenario}`);
