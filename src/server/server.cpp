@@ -86,6 +86,7 @@ struct Server::Impl {
   net::signal_set signals;
   net::steady_timer drain;
   std::chrono::steady_clock::time_point deadline;
+  double load_ms = 0;  // knowledge + index + flows, for the ready log line
   std::shared_ptr<SharedState> state;
   std::shared_ptr<Listener> listener;
   std::unique_ptr<Reloader> reloader;  // declared last: destroyed first, before ioc
@@ -107,8 +108,10 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options) {
 
   auto sealer = load_key(options);
   if (!sealer.ok()) return Error{sealer.error()};
+  auto load_started = std::chrono::steady_clock::now();
   auto content = load_served_content(options);
   if (!content.ok()) return Error{content.error()};
+  double load_ms = ms_since(load_started);
   auto files = StaticFiles::load(options.web_dir);
   if (!files.ok()) return Error{"--web: " + files.error()};
   if (files->size() == 0) {
@@ -118,6 +121,7 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options) {
   unsigned threads = options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   auto impl = std::make_unique<Impl>(threads);
+  impl->load_ms = load_ms;
   std::unique_ptr<GapReport> gaps;
   if (!options.gap_report_file.empty()) {
     auto opened = GapReport::open(options.gap_report_file, (*content)->knowledge);
@@ -158,6 +162,7 @@ int Server::run() {
                       {"flows", flow_count(*content)},
                       {"web_files", s.state->files().size()},
                       {"allow_origins", opt.allow_origins},
+                      {"content_load_ms", s.load_ms},
                       {"startup_ms", ms_since(opt.started)}});
 
   std::vector<std::thread> pool;

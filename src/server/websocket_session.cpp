@@ -26,7 +26,9 @@ WebSocketSession::WebSocketSession(net::ip::tcp::socket&& socket,
       conversation_(state_->sealer(),
                     std::chrono::duration_cast<std::chrono::seconds>(limits::kSessionTtl)),
       rate_(state_->options().rate, state_->options().burst, std::chrono::steady_clock::now()),
-      opened_(std::chrono::steady_clock::now()) {}
+      opened_(std::chrono::steady_clock::now()) {
+  conversation_.set_max_say_bytes(state_->options().max_say_bytes);
+}
 
 WebSocketSession::~WebSocketSession() {
   if (registry_id_ != 0) state_->registry().remove(registry_id_);

@@ -53,6 +53,10 @@ Outcome Conversation::handle(std::string_view frame, const dialog::Engine& engin
   protocol::Parsed parsed = protocol::parse_client(frame);
   if (!parsed.message) return error_outcome(parsed.id, parsed.error->code, parsed.error->message);
   const protocol::ClientMessage& msg = *parsed.message;
+  if (msg.type == protocol::ClientType::kSay && msg.text.size() > max_say_bytes_) {
+    return error_outcome(msg.id, ErrorCode::kTooLarge,
+                         "\"text\" is longer than " + std::to_string(max_say_bytes_) + " bytes");
+  }
   try {
     Outcome out;
     if (msg.type == protocol::ClientType::kHello) {

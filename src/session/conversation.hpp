@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/limits.hpp"
 #include "dialog/engine.hpp"
 #include "dialog/state.hpp"
 #include "protocol/message.hpp"
@@ -21,11 +22,11 @@ namespace guidechat::session {
 
 // What a turn produced, with what the server counts for metrics.
 struct Outcome {
-  std::string frame;                               // one JSON text frame
-  std::optional<protocol::ErrorCode> error;        // set when frame is an error
-  bool fallback = false;                           // reply holds a fallback part
-  bool resumed = false;                            // a hello resumed a token
-  std::optional<std::string> outcome_level;        // reply holds an outcome
+  std::string frame;                         // one JSON text frame
+  std::optional<protocol::ErrorCode> error;  // set when frame is an error
+  bool fallback = false;                     // reply holds a fallback part
+  bool resumed = false;                      // a hello resumed a token
+  std::optional<std::string> outcome_level;  // reply holds an outcome
 };
 
 class Conversation {
@@ -42,6 +43,10 @@ class Conversation {
 
   const dialog::State& state() const { return state_; }
 
+  // A deployment may allow less `say` text than the protocol's maximum
+  // (guidechat serve --max-say-bytes); longer text gets too_large.
+  void set_max_say_bytes(std::size_t bytes) { max_say_bytes_ = bytes; }
+
  private:
   std::string token() const;
 
@@ -49,6 +54,7 @@ class Conversation {
   std::chrono::seconds ttl_;
   dialog::State state_;
   Clock::time_point now_{};
+  std::size_t max_say_bytes_ = limits::kMaxSayBytes;
 };
 
 }  // namespace guidechat::session

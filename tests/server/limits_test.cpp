@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
 #include "server_process.hpp"
@@ -141,5 +143,79 @@ TEST_CASE("connection limits refuse the handshake with 503", "[server][limits]")
     CHECK(status == 503);
     // Plain HTTP is still served.
     CHECK(http_request(server.port(), "GET", "/healthz").status == 200);
+  }
+}
+
+TEST_CASE("--max-say-bytes lowers the say limit", "[server][limits]") {
+  ServerProcess server(ServerProcess::with({"--max-say-bytes", "100"}));
+  REQUIRE(server.ready());
+  auto ws = WsClient::connect(server.port());
+  REQUIRE(ws);
+  REQUIRE(ws->receive_json()["type"] == "welcome");
+  REQUIRE(ws->send_json({{"type", "say"}, {"id", 1}, {"text", std::string(101, 'a')}}));
+  json e = ws->receive_json();
+  CHECK(e["code"] == "too_large");
+  CHECK(e["reply_to"] == 1);
+  // The connection stays usable: only whole frames over the message limit close it.
+  REQUIRE(ws->send_json({{"type", "say"}, {"id", 2}, {"text", "what is facial spasm?"}}));
+  CHECK(ws->receive_json()["reply_to"] == 2);
+}
+
+TEST_CASE("a client that does not read its replies is dropped", "[server][limits]") {
+  ServerProcess server(ServerProcess::with({"--rate", "100000", "--burst", "100000"}));
+  REQUIRE(server.ready());
+  // A raw client with a tiny receive window that never reads.
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.open(boost::asio::ip::tcp::v4());
+  socket.set_option(boost::asio::socket_base::receive_buffer_size(1024));
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket&> ws(socket);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+  ws.handshake("127.0.0.1", "/ws");
+  const std::string ask =
+      R"({"type":"say","text":"what are the treatment options and home remedies?"})";
+  // Keep sending until the server gives up on us (bounded: 20000 messages).
+  bool dropped = false;
+  boost::beast::error_code ec;
+  for (int i = 0; i < 20000 && !ec; ++i) {
+    ws.write(boost::asio::buffer(ask), ec);
+    if (i % 200 == 0) {
+      auto m = http_request(server.port(), "GET", "/metrics");
+      if (m.body.find("guidechat_slow_clients_dropped_total 1") != std::string::npos) {
+        dropped = true;
+        break;
+      }
+    }
+  }
+  if (!dropped) {
+    auto m = http_request(server.port(), "GET", "/metrics");
+    dropped = m.body.find("guidechat_slow_clients_dropped_total 1") != std::string::npos;
+  }
+  CHECK(dropped);
+  CHECK(http_request(server.port(), "GET", "/healthz").status == 200);
+}
+
+TEST_CASE("silent peers are dropped by the timeouts", "[server][limits]") {
+  ServerProcess server(ServerProcess::with({"--handshake-timeout", "1", "--idle-timeout", "2"}));
+  REQUIRE(server.ready());
+  SECTION("a TCP connection that never sends a request") {
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::socket socket(ioc);
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+    auto t0 = std::chrono::steady_clock::now();
+    char byte;
+    boost::beast::error_code ec;
+    socket.read_some(boost::asio::buffer(&byte, 1), ec);  // returns when the server closes
+    CHECK(ec);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+  }
+  SECTION("a WebSocket that stops answering pings") {
+    auto ws = WsClient::connect(server.port());
+    REQUIRE(ws);
+    REQUIRE(ws->receive_json()["type"] == "welcome");
+    // Not reading means not answering the server's ping.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2600));
+    auto m = http_request(server.port(), "GET", "/metrics");
+    CHECK(m.body.find("guidechat_connections_open 0") != std::string::npos);
   }
 }
