@@ -14,7 +14,11 @@ namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
 Listener::Listener(net::io_context& ioc, std::shared_ptr<SharedState> state)
-    : ioc_(ioc), strand_(net::make_strand(ioc)), acceptor_(strand_), state_(std::move(state)) {}
+    : ioc_(ioc),
+      strand_(net::make_strand(ioc)),
+      acceptor_(strand_),
+      backoff_(strand_),
+      state_(std::move(state)) {}
 
 Result<std::shared_ptr<Listener>> Listener::open(net::io_context& ioc,
                                                  const tcp::endpoint& endpoint,
@@ -49,6 +53,7 @@ void Listener::stop() {
   net::post(strand_, [self = shared_from_this()] {
     beast::error_code ec;
     self->acceptor_.close(ec);
+    self->backoff_.cancel();
   });
 }
 
@@ -61,8 +66,14 @@ void Listener::do_accept() {
 void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
   if (ec) {
-    // e.g. out of file descriptors: log, and keep accepting.
+    // e.g. out of file descriptors: log, and try again shortly rather than
+    // spinning on the same error.
     log::warn("accept_error", {{"error", ec.message()}});
+    backoff_.expires_after(std::chrono::milliseconds(50));
+    backoff_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec && self->acceptor_.is_open()) self->do_accept();
+    });
+    return;
   } else {
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
