@@ -51,6 +51,22 @@ protocol::ClientMessage bare(protocol::ClientType t) {
   return m;
 }
 
+// The worst case for phrase spotting: a rambling answer as long as the
+// engine reads (limits::kMaxQueryChars), with no option in it.
+const char* const kLongMessage =
+    "well it is hard to say really, some days are better than others and some days are worse, "
+    "it seems to come and go without much of a pattern that we have been able to find so far, "
+    "we have been keeping a diary of sorts for a few weeks now but honestly it has not shown "
+    "much, my husband thinks it might be related to the weather or maybe to the coffee but I "
+    "am not so sure about that because it also happened on days when nothing special was "
+    "going on at all, we also tried changing the pillow and the mattress and going to bed "
+    "earlier but that did not seem to make a difference either, our neighbour says her sister "
+    "had something like this years ago and it went away on its own after a while, so we are "
+    "hoping for the same, but it is still worrying to see it happen so often during the day "
+    "and especially in the evening when we are sitting together watching television, anyway "
+    "that is roughly where we are at the moment with all of this, more or less, as far as I "
+    "can tell, and we would be grateful for any advice at all that could help us a little";
+
 // Conversations that together exercise every kind of turn.
 std::vector<std::vector<Step>> scripts() {
   return {
@@ -80,6 +96,7 @@ std::vector<std::vector<Step>> scripts() {
        {"say: small talk", say("thanks a lot!")},
        {"say: question", say("what are home remedies for facial spasms?")},
        {"say: off-topic", say("what is the capital of France?")}},
+      {{"start", start("triggers-relief")}, {"say: long message (1 KB)", say(kLongMessage)}},
   };
 }
 

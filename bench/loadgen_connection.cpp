@@ -62,21 +62,21 @@ void Connection::on_frame(std::string_view frame) {
     conversation_.observe(view);
     return;
   }
-  if (!view.correlation) {
-    ++stats.bad_frames;
-    if (waiting_id_ != 0) answered();
-    return;
+  if (view.type == "error") {
+    ++stats.errors;
+    ++stats.error_codes[std::string(view.code)];
   }
   if (waiting_id_ == 0) {
     ++stats.unexpected;
     return;
   }
-  if (*view.correlation != waiting_id_) ++stats.misordered;
-  ++stats.all_replies;
-  if (view.type == "error") {
-    ++stats.errors;
-    ++stats.error_codes[std::string(view.code)];
+  // Every turn carries an id, so every answer must carry it back.
+  if (!view.correlation) {
+    ++stats.uncorrelated;
+  } else if (*view.correlation != waiting_id_) {
+    ++stats.misordered;
   }
+  ++stats.all_replies;
   if (worker_.window().contains(now)) {
     ++stats.turns;
     const std::int64_t latency = std::clamp<std::int64_t>(now - sent_ns_, 0, UINT32_MAX);

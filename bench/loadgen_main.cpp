@@ -101,11 +101,12 @@ void print_report(const Options& o, gb::Report& r) {
         static_cast<unsigned long long>(s.late_sends));
   }
   std::printf(
-      "  errors %llu, lost %llu, misordered %llu, unexpected %llu, bad frames %llu, "
-      "connect failures %llu, dropped %llu, welcomes %llu\n",
+      "  errors %llu, lost %llu, misordered %llu, without reply_to %llu, unexpected %llu, bad "
+      "frames %llu, connect failures %llu, dropped %llu, welcomes %llu\n",
       static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(s.lost),
-      static_cast<unsigned long long>(s.misordered), static_cast<unsigned long long>(s.unexpected),
-      static_cast<unsigned long long>(s.bad_frames),
+      static_cast<unsigned long long>(s.misordered),
+      static_cast<unsigned long long>(s.uncorrelated),
+      static_cast<unsigned long long>(s.unexpected), static_cast<unsigned long long>(s.bad_frames),
       static_cast<unsigned long long>(s.connect_failures),
       static_cast<unsigned long long>(s.connection_errors),
       static_cast<unsigned long long>(s.welcomes));
@@ -122,14 +123,16 @@ void print_report(const Options& o, gb::Report& r) {
   std::printf(
       "RESULT label=%s shape=%s conns=%zu turns=%llu seconds=%.3f turns_per_s=%.1f "
       "p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f errors=%llu lost=%llu misordered=%llu "
-      "unexpected=%llu bad=%llu connect_failures=%llu dropped=%llu late=%llu welcomes=%llu "
+      "uncorrelated=%llu unexpected=%llu bad=%llu connect_failures=%llu dropped=%llu late=%llu "
+      "welcomes=%llu "
       "rss_before_kib=%lld rss_after_kib=%lld peak_rss_kib=%lld rss_per_conn_b=%.0f "
       "server_us_per_turn=%.2f client_cpu_pct=%.0f server_wait_pct=%.0f\n",
       o.label.empty() ? "-" : o.label.c_str(), o.shape.c_str(), r.connected,
       static_cast<unsigned long long>(s.turns), r.seconds, tps, p50, p99, p999, max,
       static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(s.lost),
-      static_cast<unsigned long long>(s.misordered), static_cast<unsigned long long>(s.unexpected),
-      static_cast<unsigned long long>(s.bad_frames),
+      static_cast<unsigned long long>(s.misordered),
+      static_cast<unsigned long long>(s.uncorrelated),
+      static_cast<unsigned long long>(s.unexpected), static_cast<unsigned long long>(s.bad_frames),
       static_cast<unsigned long long>(s.connect_failures),
       static_cast<unsigned long long>(s.connection_errors),
       static_cast<unsigned long long>(s.late_sends), static_cast<unsigned long long>(s.welcomes),
@@ -142,8 +145,9 @@ void print_report(const Options& o, gb::Report& r) {
 bool clean(const gb::Report& r, const Options& o) {
   const gb::Stats& s = r.stats;
   const bool talked = o.shape == "idle" || s.turns > 0;
-  return talked && s.errors == 0 && s.lost == 0 && s.misordered == 0 && s.unexpected == 0 &&
-         s.bad_frames == 0 && s.connect_failures == 0 && s.connection_errors == 0;
+  return talked && s.errors == 0 && s.lost == 0 && s.misordered == 0 && s.uncorrelated == 0 &&
+         s.unexpected == 0 && s.bad_frames == 0 && s.connect_failures == 0 &&
+         s.connection_errors == 0;
 }
 
 int cold_start(const Options& o, gb::Readiness how) {

@@ -14,6 +14,7 @@ void Stats::merge(const Stats& o) {
   lost += o.lost;
   misordered += o.misordered;
   unexpected += o.unexpected;
+  uncorrelated += o.uncorrelated;
   bad_frames += o.bad_frames;
   welcomes += o.welcomes;
   connect_failures += o.connect_failures;

@@ -18,10 +18,11 @@ struct Stats {
   std::uint64_t all_replies = 0;  // every matched reply, warm-up and drain included
   std::uint64_t errors = 0;       // "error" frames
   std::map<std::string, std::uint64_t> error_codes;
-  std::uint64_t lost = 0;        // sent, never answered
-  std::uint64_t misordered = 0;  // reply_to not the turn waiting for an answer
-  std::uint64_t unexpected = 0;  // a reply while no turn was waiting
-  std::uint64_t bad_frames = 0;  // not JSON, or no usable reply_to
+  std::uint64_t lost = 0;          // sent, never answered
+  std::uint64_t misordered = 0;    // reply_to not the turn waiting for an answer
+  std::uint64_t unexpected = 0;    // a reply while no turn was waiting
+  std::uint64_t uncorrelated = 0;  // an answer without the turn's id as reply_to
+  std::uint64_t bad_frames = 0;    // not a JSON object
   std::uint64_t welcomes = 0;
   std::uint64_t connect_failures = 0;
   std::uint64_t connection_errors = 0;  // dropped after connecting

@@ -181,6 +181,7 @@ Corpus make_corpus(std::size_t sections) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::string dir = std::string(GUIDECHAT_DATA_DIR) + "/knowledge";
   std::size_t sections = 10000, queries = 20000;
   for (int i = 1; i + 1 < argc; i += 2) {
