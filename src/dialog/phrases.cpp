@@ -8,6 +8,9 @@ namespace guidechat::dialog {
 
 namespace {
 
+// Words shorter than this must match exactly: one edit turns "no" into "so".
+constexpr std::size_t kMinTypoWord = 5;
+
 bool clause_punct(char c) {
   return c == '.' || c == ',' || c == ';' || c == '!' || c == '?' || c == ':' || c == '\n' ||
          c == '(' || c == ')';
@@ -33,7 +36,7 @@ bool within_one_edit(std::string_view a, std::string_view b) {
 // turns a word into another ("no" / "so").
 bool word_matches(const std::string& typed, const std::string& want) {
   if (typed == want) return true;
-  if (want.size() < 5 || typed.size() < 4) return false;
+  if (want.size() < kMinTypoWord || typed.size() < kMinTypoWord - 1) return false;
   return within_one_edit(typed, want);
 }
 
@@ -57,14 +60,20 @@ Tokens tokenize(std::string_view input, const std::unordered_set<std::string>& b
   return t;
 }
 
+std::uint32_t PhraseSet::typo_key(char first, std::size_t length) {
+  return (static_cast<std::uint32_t>(static_cast<unsigned char>(first)) << 16) |
+         static_cast<std::uint32_t>(length & 0xFFFF);
+}
+
 void PhraseSet::add(std::string_view phrase, int tag) {
   Phrase p{text::words(phrase), tag, false};
   if (p.words.empty()) return;
   p.starts_negated = negators_.count(p.words.front()) > 0;
-  // Keep longest first so a scan tries "not really" before "not".
-  auto at = std::find_if(phrases_.begin(), phrases_.end(),
-                         [&](const Phrase& q) { return q.words.size() < p.words.size(); });
-  phrases_.insert(at, std::move(p));
+  std::size_t i = phrases_.size();
+  const std::string& first = p.words.front();
+  by_first_[first].push_back(i);
+  if (first.size() >= kMinTypoWord) by_typo_key_[typo_key(first[0], first.size())].push_back(i);
+  phrases_.push_back(std::move(p));
 }
 
 bool PhraseSet::match_at(const Tokens& t, std::size_t pos, const Phrase& p) const {
@@ -86,11 +95,25 @@ bool PhraseSet::negated_at(const Tokens& t, std::size_t pos) const {
 std::vector<PhraseHit> PhraseSet::find(const Tokens& t) const {
   std::vector<PhraseHit> hits;
   for (std::size_t pos = 0; pos < t.words.size();) {
+    const std::string& w = t.words[pos];
     const Phrase* best = nullptr;
-    for (const Phrase& p : phrases_) {
-      if (match_at(t, pos, p)) {
-        best = &p;
-        break;
+    // The longest matching phrase wins; among equals, the one added first.
+    auto consider = [&](const std::vector<std::size_t>& candidates) {
+      for (std::size_t i : candidates) {
+        const Phrase& p = phrases_[i];
+        if (best != nullptr && (p.words.size() < best->words.size() ||
+                                (p.words.size() == best->words.size() && &p > best))) {
+          continue;
+        }
+        if (match_at(t, pos, p)) best = &p;
+      }
+    };
+    if (auto it = by_first_.find(w); it != by_first_.end()) consider(it->second);
+    if (w.size() >= kMinTypoWord - 1) {
+      for (std::size_t len = w.size() - 1; len <= w.size() + 1; ++len) {
+        if (auto it = by_typo_key_.find(typo_key(w[0], len)); it != by_typo_key_.end()) {
+          consider(it->second);
+        }
       }
     }
     if (best == nullptr) {

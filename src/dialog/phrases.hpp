@@ -9,8 +9,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -54,8 +56,15 @@ class PhraseSet {
   };
   bool match_at(const Tokens& t, std::size_t pos, const Phrase& p) const;
   bool negated_at(const Tokens& t, std::size_t pos) const;
+  // Bucket of phrases whose first word may match a typo'd `word`.
+  static std::uint32_t typo_key(char first, std::size_t length);
 
-  std::vector<Phrase> phrases_;  // longest first
+  std::vector<Phrase> phrases_;
+  // Candidates by first word, so a scan looks at a handful of phrases per
+  // word instead of all of them: exact first words, and (for typo
+  // tolerance) first letter + length of first words long enough for it.
+  std::unordered_map<std::string, std::vector<std::size_t>> by_first_;
+  std::unordered_map<std::uint32_t, std::vector<std::size_t>> by_typo_key_;
   std::unordered_set<std::string> negators_;
 };
 
