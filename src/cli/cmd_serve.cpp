@@ -1,6 +1,7 @@
 // `guidechat serve`: the HTTP + WebSocket server. Every option is also an
 // environment variable (GUIDECHAT_*); the session key comes from
 // GUIDECHAT_SESSION_KEY or a key file, never from the command line.
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -23,6 +24,9 @@ struct ServeArgs {
 };
 
 void run_serve(ServeArgs& args) {
+  // A reload (SIGHUP) that comes while the content is still loading must not
+  // kill the process; the server takes SIGHUP over once it runs.
+  std::signal(SIGHUP, SIG_IGN);
   auto& o = args.options;
   o.handshake_timeout = std::chrono::seconds(args.handshake_timeout_s);
   o.idle_timeout = std::chrono::seconds(args.idle_timeout_s);
