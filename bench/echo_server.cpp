@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -62,22 +63,27 @@ class Session : public std::enable_shared_from_this<Session> {
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(net::io_context& ioc, tcp::acceptor&& acceptor)
-      : ioc_(ioc), acceptor_(std::move(acceptor)) {}
+      : ioc_(ioc), acceptor_(std::move(acceptor)), backoff_(ioc) {}
 
   void accept() {
-    acceptor_.async_accept(net::make_strand(ioc_),
-                           [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
-                             if (!ec) {
-                               s.set_option(tcp::no_delay(true), ec);
-                               std::make_shared<Session>(std::move(s))->run();
-                             }
-                             self->accept();
-                           });
+    acceptor_.async_accept(
+        net::make_strand(ioc_), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+          if (ec) {
+            // Out of descriptors, say: wait a little instead of spinning.
+            self->backoff_.expires_after(std::chrono::milliseconds(50));
+            self->backoff_.async_wait([self](beast::error_code) { self->accept(); });
+            return;
+          }
+          s.set_option(tcp::no_delay(true), ec);
+          std::make_shared<Session>(std::move(s))->run();
+          self->accept();
+        });
   }
 
  private:
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
+  net::steady_timer backoff_;
 };
 
 }  // namespace

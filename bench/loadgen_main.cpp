@@ -9,6 +9,8 @@
 // With a command after "--", loadgen starts that server itself on a free
 // port, waits until it is ready and stops it at the end. The last line of
 // output is "RESULT key=value ..." for scripts (bench/run).
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -179,6 +181,16 @@ int cold_start(const Options& o, gb::Readiness how) {
   return 0;
 }
 
+// Each connection is a descriptor here and in the server started from here:
+// take the hard limit, so that 10,000 connections do not need a ulimit first.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -210,6 +222,7 @@ int main(int argc, char** argv) {
   app.add_option("--label", o.label, "a name for the RESULT line");
   app.add_option("command", o.command, "server command after --, with {port}");
   CLI11_PARSE(app, argc, argv);
+  raise_descriptor_limit();
 
   const auto how = o.ready == "tcp" ? gb::Readiness::kTcp : gb::Readiness::kHealthz;
   if (o.cold_start > 0) {
