@@ -62,38 +62,54 @@ void print(const char* what, const Stats& s, std::size_t n) {
               s.p50, s.p99, s.mean, s.max, n);
 }
 
+struct Times {
+  std::vector<double> wall, cpu;
+};
+
 // Times `n` searches cycling through `questions`, after a warm-up.
-std::vector<double> run_searches(const Index& index, const std::vector<std::string>& questions,
-                                 std::size_t n, std::size_t offset) {
+Times run_searches(const Index& index, const std::vector<std::string>& questions, std::size_t n,
+                   std::size_t offset) {
   for (std::size_t i = 0; i < std::min<std::size_t>(questions.size(), 200); ++i) {
     (void)index.search(questions[i], 3);
   }
-  std::vector<double> times;
-  times.reserve(n);
+  Times times;
+  times.wall.reserve(n);
+  times.cpu.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto& q = questions[(i + offset) % questions.size()];
+    double c0 = cpu_us();
     auto t0 = Clock::now();
     auto r = index.search(q, 3);
-    times.push_back(us_since(t0));
+    times.wall.push_back(us_since(t0));
+    times.cpu.push_back(cpu_us() - c0);
     if (r.confidence < 0) std::abort();  // keep the call
   }
   return times;
 }
 
-std::vector<double> run_threads(const Index& index, const std::vector<std::string>& questions,
-                                std::size_t n, int threads) {
-  std::vector<std::vector<double>> per(static_cast<std::size_t>(threads));
+Times run_threads(const Index& index, const std::vector<std::string>& questions, std::size_t n,
+                  int threads) {
+  std::vector<Times> per(static_cast<std::size_t>(threads));
   std::vector<std::thread> ts;
   for (int t = 0; t < threads; ++t) {
     ts.emplace_back([&, t] {
-      per[static_cast<std::size_t>(t)] = run_searches(
-          index, questions, n / static_cast<std::size_t>(threads), static_cast<std::size_t>(t) * 7);
+      per[static_cast<std::size_t>(t)] =
+          run_searches(index, questions, n / static_cast<std::size_t>(threads),
+                       static_cast<std::size_t>(t) * 7);
     });
   }
   for (auto& t : ts) t.join();
-  std::vector<double> all;
-  for (auto& p : per) all.insert(all.end(), p.begin(), p.end());
+  Times all;
+  for (auto& p : per) {
+    all.wall.insert(all.wall.end(), p.wall.begin(), p.wall.end());
+    all.cpu.insert(all.cpu.end(), p.cpu.begin(), p.cpu.end());
+  }
   return all;
+}
+
+void print(const std::string& what, const Times& t) {
+  print((what + ", wall").c_str(), stats(t.wall), t.wall.size());
+  print((what + ", cpu").c_str(), stats(t.cpu), t.cpu.size());
 }
 
 const std::vector<std::string> kGuideQuestions = {

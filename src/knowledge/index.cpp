@@ -27,6 +27,12 @@ constexpr const char* kCreateSql =
 constexpr const char* kSearchSql =
     "SELECT rowid, bm25(passages, 4.0, 1.0) AS s FROM passages WHERE passages MATCH ?1 "
     "ORDER BY s LIMIT ?2";
+// When only a word found nearly everywhere is left, ranking every passage
+// that holds it by bm25 would cost a scan of the index and tell nothing:
+// take the first few passages whose heading, then whose text, holds it.
+constexpr const char* kBroadSql =
+    "SELECT rowid, bm25(passages, 4.0, 1.0) FROM passages WHERE passages MATCH ?1 LIMIT ?2";
+constexpr int kBroadCandidates = 100;
 // Passages fetched by bm25 before they are ranked on coverage.
 constexpr int kCandidates = 20;
 constexpr std::size_t kMaxSuggestions = 4;
@@ -92,6 +98,7 @@ struct Connection {
   std::uint64_t instance = 0;
   DbPtr db;
   StmtPtr search;
+  StmtPtr broad;
   std::unique_ptr<Stemmer> stemmer;
   std::unordered_map<std::string, std::string> stems;  // small cache
 };
@@ -157,7 +164,7 @@ Status IndexImpl::build(const Options& options) {
   auto stemmer = Stemmer::open(db.get());
   if (!stemmer) return Status::Fail(stemmer.error());
 
-  std::unordered_map<std::string, int> word_counts;
+  std::unordered_map<std::string, int, StringHash, std::equal_to<>> word_counts;
   const auto& sections = kb_->sections();
   for (std::size_t si = 0; si < sections.size(); ++si) {
     const Section* sec = sections[si];
@@ -177,38 +184,57 @@ Status IndexImpl::build(const Options& options) {
   insert.reset();
   if (auto s = exec(db.get(), "COMMIT"); !s) return s;
 
-  // The index's vocabulary, numbered.
-  if (auto s =
-          exec(db.get(), "CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, passages, 'row')");
-      !s) {
-    return s;
-  }
-  {
-    sqlite3_stmt* v = nullptr;
-    if (sqlite3_prepare_v2(db.get(), "SELECT term, doc FROM temp.vocab", -1, &v, nullptr) !=
-        SQLITE_OK) {
-      return Status::Fail(sqlite_error(db.get(), "cannot read the vocabulary"));
-    }
-    StmtPtr vocab(v);
-    while (sqlite3_step(v) == SQLITE_ROW) {
-      const auto* term = reinterpret_cast<const char*>(sqlite3_column_text(v, 0));
-      if (term &&
-          vocabulary_.stems.emplace(term, static_cast<StemId>(vocabulary_.idf.size())).second) {
-        double docs = std::max(1, sqlite3_column_int(v, 1));
-        // Robertson's idf, as bm25 uses it: a word in most passages tells
-        // nothing (floored so it still counts a little).
-        double n = static_cast<double>(rows_.size());
-        vocabulary_.idf.push_back(std::max(kMinIdf, std::log((n - docs + 0.5) / (docs + 0.5))));
+  // The index's vocabulary, numbered, and which stems each passage,
+  // heading and section holds, for coverage. The same tokenizer as the
+  // index's, so these are exactly the index's terms.
+  // Texts are split at ASCII separators (always token boundaries for the
+  // unicode61 tokenizer) and each distinct word is tokenized once: a corpus
+  // has far fewer distinct words than words.
+  struct WordInfo {
+    std::vector<StemId> stems;
+  };
+  std::unordered_map<std::string, WordInfo, StringHash, std::equal_to<>> seen;
+  std::string folded;
+  auto collect = [&](std::string_view text, std::vector<StemId>* out) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+      auto is_word = [](unsigned char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c >= 0x80;
+      };
+      while (i < text.size() && !is_word(static_cast<unsigned char>(text[i]))) ++i;
+      std::size_t start = i;
+      while (i < text.size() && is_word(static_cast<unsigned char>(text[i]))) ++i;
+      if (i == start) break;
+      folded.assign(text.substr(start, i - start));
+      for (char& c : folded) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      auto it = seen.find(std::string_view(folded));
+      if (it == seen.end()) {
+        WordInfo info;
+        (*stemmer)->each(folded, [&](std::string_view token, std::size_t, std::size_t) {
+          auto st = vocabulary_.stems.find(token);
+          if (st == vocabulary_.stems.end()) {
+            st = vocabulary_.stems
+                     .emplace(std::string(token), static_cast<StemId>(vocabulary_.stems.size()))
+                     .first;
+          }
+          info.stems.push_back(st->second);
+        });
+        it = seen.emplace(folded, std::move(info)).first;
+      }
+      out->insert(out->end(), it->second.stems.begin(), it->second.stems.end());
+      // The word as written, folded, is what typos are corrected to (not
+      // when typographic punctuation such as "’" is stuck to it).
+      if (folded.find("\xE2\x80") != std::string::npos) continue;
+      auto wc = word_counts.find(std::string_view(folded));
+      if (wc == word_counts.end()) {
+        word_counts.emplace(folded, 1);
+      } else {
+        ++wc->second;
       }
     }
-  }
-  // Which stems each passage, heading and section holds, for coverage.
-  auto collect = [&](std::string_view text, std::vector<StemId>* out) {
-    (*stemmer)->each(text, [&](std::string_view token) {
-      auto it = vocabulary_.stems.find(std::string(token));
-      if (it != vocabulary_.stems.end()) out->push_back(it->second);
-    });
-    for (auto& w : text::words(text)) ++word_counts[std::move(w)];
   };
   section_stems_.resize(sections.size());
   for (std::size_t si = 0; si < sections.size(); ++si) {
@@ -216,11 +242,30 @@ Status IndexImpl::build(const Options& options) {
     sort_unique(&section_stems_[si].title);
     section_stems_[si].all = section_stems_[si].title;
   }
+  std::vector<int> docs;  // passages (with their heading) holding each stem
+  std::vector<StemId> both;
   for (auto& row : rows_) {
     collect(*row.text, &row.stems);
     sort_unique(&row.stems);
     auto& all = section_stems_[row.section_index].all;
     all.insert(all.end(), row.stems.begin(), row.stems.end());
+    both = row.stems;
+    const auto& title = section_stems_[row.section_index].title;
+    both.insert(both.end(), title.begin(), title.end());
+    sort_unique(&both);
+    docs.resize(vocabulary_.stems.size(), 0);
+    for (StemId id : both) ++docs[id];
+  }
+  docs.resize(vocabulary_.stems.size(), 0);
+  // Robertson's idf, as bm25 uses it: a word in most passages tells nothing
+  // (floored so it still counts a little).
+  const double n = static_cast<double>(rows_.size());
+  vocabulary_.idf.resize(docs.size());
+  vocabulary_.docs = docs;
+  vocabulary_.passages = static_cast<int>(rows_.size());
+  for (std::size_t id = 0; id < docs.size(); ++id) {
+    double d = std::max(1, docs[id]);
+    vocabulary_.idf[id] = std::max(kMinIdf, std::log((n - d + 0.5) / (d + 0.5)));
   }
   for (auto& ss : section_stems_) sort_unique(&ss.all);
   // A guide's core words: in at least half of its passages ("facial",
@@ -301,7 +346,9 @@ Connection* IndexImpl::connection() const {
   conn->owner = alive_;
   conn->instance = instance_;
   sqlite3* raw = nullptr;
-  if (sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+  // One connection per thread: SQLite's own locking is not needed.
+  if (sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
     sqlite3_close_v2(raw);
     return nullptr;
   }
@@ -318,6 +365,11 @@ Connection* IndexImpl::connection() const {
     return nullptr;
   }
   conn->search.reset(stmt);
+  if (sqlite3_prepare_v3(raw, kBroadSql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+      SQLITE_OK) {
+    return nullptr;
+  }
+  conn->broad.reset(stmt);
   auto stemmer = Stemmer::open(raw);
   if (!stemmer) return nullptr;
   conn->stemmer = std::move(*stemmer);
@@ -374,11 +426,10 @@ SearchResult IndexImpl::run(std::string_view question, std::size_t max_hits,
   std::vector<Candidate> candidates;
   // bm25 of the words said, plus half that of the synonyms of words the
   // guide has (a second query, so a rare synonym cannot dominate).
-  auto fetch = [&](const std::string& match, double factor) {
+  auto fetch = [&](const std::string& match, double factor, sqlite3_stmt* st, int limit) {
     if (match.empty()) return;
-    sqlite3_stmt* st = conn->search.get();
     sqlite3_bind_text(st, 1, match.data(), static_cast<int>(match.size()), SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, std::max(kCandidates, static_cast<int>(max_hits)));
+    sqlite3_bind_int(st, 2, std::max(limit, static_cast<int>(max_hits)));
     while (sqlite3_step(st) == SQLITE_ROW) {
       auto rowid = sqlite3_column_int64(st, 0);
       if (rowid < 1 || static_cast<std::size_t>(rowid) > rows_.size()) continue;
@@ -395,8 +446,15 @@ SearchResult IndexImpl::run(std::string_view question, std::size_t max_hits,
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
   };
-  fetch(analysis.match, 1.0);
-  fetch(analysis.synonym_match, kSynonymBm25);
+  if (analysis.broad) {
+    fetch("title : " + analysis.match, 1.0, conn->broad.get(), kBroadCandidates);
+    if (candidates.size() < static_cast<std::size_t>(kCandidates)) {
+      fetch(analysis.match, 1.0, conn->broad.get(), kBroadCandidates);
+    }
+  } else {
+    fetch(analysis.match, 1.0, conn->search.get(), kCandidates);
+  }
+  fetch(analysis.synonym_match, kSynonymBm25, conn->search.get(), kCandidates);
 
   // Rank on what the passage and its section hold of the question (bm25
   // alone favours short passages that repeat one word), then bm25.

@@ -1,9 +1,9 @@
 #include "knowledge/knowledge_base.hpp"
 
 #include <algorithm>
-#include <fstream>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
-#include <sstream>
 
 namespace guidechat::knowledge {
 
@@ -12,13 +12,14 @@ namespace {
 namespace fs = std::filesystem;
 
 bool read_file(const fs::path& file, std::string* out) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return false;
-  *out = ss.str();
-  return true;
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  if (f == nullptr) return false;
+  out->clear();
+  char buf[65536];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out->append(buf, n);
+  bool ok = std::ferror(f) == 0;
+  std::fclose(f);
+  return ok;
 }
 
 std::string where(const Finding& f) {

@@ -1,8 +1,6 @@
 #include "knowledge/lexicon.hpp"
 
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include <cstdio>
 
 #include "common/text.hpp"
 
@@ -10,15 +8,24 @@ namespace guidechat::knowledge {
 
 namespace {
 
-// Missing -> empty string and ok; unreadable -> error.
+// Missing -> empty string and ok; unreadable -> error. One read of the
+// whole file: the word list is a megabyte and start-up time matters.
 Result<std::string> read_optional(const std::filesystem::path& file) {
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) return std::string();
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Error{file.string() + ": cannot read the file"};
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::FILE* f = std::fopen(file.c_str(), "rb");
+  if (f == nullptr) return Error{file.string() + ": cannot read the file"};
+  std::string out;
+  auto size = std::filesystem::file_size(file, ec);
+  if (!ec) out.resize(static_cast<std::size_t>(size));
+  std::size_t got = ec ? 0 : std::fread(out.data(), 1, out.size(), f);
+  out.resize(got);
+  char buf[65536];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+  bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return Error{file.string() + ": cannot read the file"};
+  return out;
 }
 
 }  // namespace
@@ -35,15 +42,13 @@ Lexicon Lexicon::from_text(std::string_view everyday, std::string english) {
     for (auto& w : text::words(line)) lex.everyday_.insert(std::move(w));
   }
   lex.english_ = std::move(english);
-  const char* base = lex.english_.data();
-  std::size_t size = lex.english_.size();
+  // Skip the comment lines at the top; the rest is searched in place.
   std::size_t at = 0;
-  while (at < size) {
-    const char* nl = static_cast<const char*>(std::memchr(base + at, '\n', size - at));
-    std::size_t end = nl ? static_cast<std::size_t>(nl - base) : size;
-    if (end > at && base[at] != '#') lex.offsets_.push_back(static_cast<std::uint32_t>(at));
-    at = end + 1;
+  while (at < lex.english_.size() && lex.english_[at] == '#') {
+    auto nl = lex.english_.find('\n', at);
+    at = nl == std::string::npos ? lex.english_.size() : nl + 1;
   }
+  lex.body_ = at;
   return lex;
 }
 
@@ -60,25 +65,33 @@ bool Lexicon::everyday(std::string_view word) const {
 }
 
 int Lexicon::word_class(std::string_view word) const {
-  std::size_t lo = 0, hi = offsets_.size();
+  if (word.empty()) return 0;
+  // Binary search over the sorted lines, by byte offset: no index to build.
+  std::string_view all(english_);
+  std::size_t lo = body_, hi = all.size();
   while (lo < hi) {
-    std::size_t mid = (lo + hi) / 2;
-    std::string_view line(english_.data() + offsets_[mid], english_.size() - offsets_[mid]);
-    auto sp = line.find_first_of(" \n");
+    std::size_t mid = lo + (hi - lo) / 2;
+    std::size_t start = all.rfind('\n', mid == 0 ? 0 : mid - 1);
+    start = (start == std::string_view::npos || start < lo) ? lo : start + 1;
+    if (start > mid) start = lo;
+    std::size_t end = all.find('\n', start);
+    if (end == std::string_view::npos) end = all.size();
+    std::string_view line = all.substr(start, end - start);
+    auto sp = line.find(' ');
     std::string_view w = line.substr(0, sp);
     int cmp = w.compare(word);
     if (cmp == 0) {
-      if (sp == std::string_view::npos || line[sp] != ' ') return 60;
       int cls = 0;
-      for (std::size_t i = sp + 1; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) {
+      for (std::size_t i = sp == std::string_view::npos ? line.size() : sp + 1;
+           i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) {
         cls = cls * 10 + (line[i] - '0');
       }
       return cls > 0 ? cls : 60;
     }
     if (cmp < 0) {
-      lo = mid + 1;
+      lo = end + 1;
     } else {
-      hi = mid;
+      hi = start;
     }
   }
   return 0;

@@ -35,8 +35,8 @@ class Lexicon {
 
  private:
   std::unordered_set<std::string> everyday_;
-  std::string english_;                 // "word class\n" lines, sorted bytewise
-  std::vector<std::uint32_t> offsets_;  // start of each line in english_
+  std::string english_;   // "word class\n" lines, sorted bytewise
+  std::size_t body_ = 0;  // where the lines start (after the comments)
 };
 
 }  // namespace guidechat::knowledge

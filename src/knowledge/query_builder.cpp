@@ -31,7 +31,7 @@ std::string build_match(const std::vector<std::string>& terms) {
   return out;
 }
 
-bool Vocabulary::find(const std::string& stem, StemId* id) const {
+bool Vocabulary::find(std::string_view stem, StemId* id) const {
   auto it = stems.find(stem);
   if (it == stems.end()) return false;
   *id = it->second;
@@ -56,6 +56,35 @@ std::string strip_apostrophes(std::string_view w) {
   std::string out;
   for (char c : w) {
     if (c != '\'') out.push_back(c);
+  }
+  return out;
+}
+
+struct Term {
+  std::string text;
+  int docs = 0;  // passages holding it (at most)
+};
+
+// Terms found in a large share of a big index ("facial" in a library of
+// facial-spasm guides) add little to bm25 but make FTS5 score every passage
+// that holds them; they stay out of MATCH (coverage still counts them),
+// unless nothing else is left to search for.
+constexpr double kBroadShare = 0.05;
+constexpr int kBroadMinPassages = 200;
+
+std::vector<std::string> narrow_terms(const std::vector<Term>& terms, int passages, bool keep_one,
+                                      bool* broad = nullptr) {
+  const double limit =
+      std::max(kBroadShare * static_cast<double>(passages), double{kBroadMinPassages});
+  std::vector<std::string> out;
+  const Term* rarest = nullptr;
+  for (const auto& t : terms) {
+    if (t.docs <= limit) out.push_back(t.text);
+    if (rarest == nullptr || t.docs < rarest->docs) rarest = &t;
+  }
+  if (out.empty() && keep_one && rarest != nullptr) {
+    out.push_back(rarest->text);
+    if (broad) *broad = true;
   }
   return out;
 }
@@ -88,7 +117,7 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
   }
   std::sort(out.all_stems.begin(), out.all_stems.end());
   out.all_stems.erase(std::unique(out.all_stems.begin(), out.all_stems.end()), out.all_stems.end());
-  std::vector<std::string> terms, synonym_terms;
+  std::vector<Term> terms, synonym_terms;
 
   for (std::size_t i = 0; i < words.size();) {
     // Synonym phrases first ("muscle relaxers"), longest match.
@@ -165,8 +194,13 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
     for (std::size_t f = 0; f < qw.forms.size(); ++f) {
       bool said = qw.forms.front() != qw.word || f == 0;
       auto& list = said ? terms : synonym_terms;
-      if (std::find(list.begin(), list.end(), qw.forms[f]) == list.end()) {
-        list.push_back(qw.forms[f]);
+      int docs = vocabulary_->passages;  // a phrase is in at most as many as its rarest word
+      for (StemId id : qw.form_stems[f]) {
+        if (id < vocabulary_->docs.size()) docs = std::min(docs, vocabulary_->docs[id]);
+      }
+      if (std::find_if(list.begin(), list.end(),
+                       [&](const Term& t) { return t.text == qw.forms[f]; }) == list.end()) {
+        list.push_back({qw.forms[f], docs});
       }
     }
     for (const auto& fs : qw.form_stems) {
@@ -212,8 +246,8 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
     if (!duplicate) out.words.push_back(std::move(qw));
     i += consumed;
   }
-  out.match = build_match(terms);
-  out.synonym_match = build_match(synonym_terms);
+  out.match = build_match(narrow_terms(terms, vocabulary_->passages, true, &out.broad));
+  out.synonym_match = build_match(narrow_terms(synonym_terms, vocabulary_->passages, false));
   std::sort(out.all_stems.begin(), out.all_stems.end());
   out.all_stems.erase(std::unique(out.all_stems.begin(), out.all_stems.end()), out.all_stems.end());
   return out;

@@ -31,16 +31,24 @@ std::string build_match(const std::vector<std::string>& terms);
 // A stem of the index's vocabulary, by number.
 using StemId = std::uint32_t;
 
+// Lets string-keyed maps be searched with a string_view, without a copy.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 // What the index knows, for analyze(): its stems (numbered) and the speller
 // over the guide's words.
 struct Vocabulary {
-  std::unordered_map<std::string, StemId> stems;
-  std::vector<double> idf;  // by StemId: log(1 + passages / passages holding it)
+  std::unordered_map<std::string, StemId, StringHash, std::equal_to<>> stems;
+  int passages = 0;         // in the index
+  std::vector<int> docs;    // by StemId: passages (with their heading) holding it
+  std::vector<double> idf;  // by StemId: Robertson's idf from docs
   std::vector<bool> core;   // by StemId: in at least half of one guide's passages
   Speller speller;
 
   // The id of a stem, or false when the index does not hold it.
-  bool find(const std::string& stem, StemId* id) const;
+  bool find(std::string_view stem, StemId* id) const;
 };
 
 struct QueryWord {
@@ -59,6 +67,7 @@ struct Analysis {
   std::vector<QueryWord> words;   // the topic words, in order
   std::string match;              // FTS5 MATCH expression of the words said; empty: none
   std::string synonym_match;      // ... of synonyms of words the guide has; may be empty
+  bool broad = false;             // only a word found nearly everywhere was left to search for
   std::vector<StemId> all_stems;  // every word of the question the index knows, sorted
 };
 

@@ -28,9 +28,10 @@ int take_first(void* ctx, int /*flags*/, const char* token, int n, int /*start*/
   return SQLITE_OK;
 }
 
-int call_fn(void* ctx, int /*flags*/, const char* token, int n, int /*start*/, int /*end*/) {
-  (*static_cast<const std::function<void(std::string_view)>*>(ctx))(
-      std::string_view(token, static_cast<std::size_t>(n)));
+int call_fn(void* ctx, int /*flags*/, const char* token, int n, int start, int end) {
+  (*static_cast<const Stemmer::TokenFn*>(ctx))(std::string_view(token, static_cast<std::size_t>(n)),
+                                               static_cast<std::size_t>(start),
+                                               static_cast<std::size_t>(end));
   return SQLITE_OK;
 }
 
@@ -66,9 +67,9 @@ std::string Stemmer::stem(std::string_view word) const {
 
 namespace guidechat::knowledge {
 
-void Stemmer::each(std::string_view text, const std::function<void(std::string_view)>& fn) const {
-  impl_->api.xTokenize(impl_->tokenizer, const_cast<std::function<void(std::string_view)>*>(&fn),
-                       FTS5_TOKENIZE_DOCUMENT, text.data(), static_cast<int>(text.size()), call_fn);
+void Stemmer::each(std::string_view text, const TokenFn& fn) const {
+  impl_->api.xTokenize(impl_->tokenizer, const_cast<TokenFn*>(&fn), FTS5_TOKENIZE_DOCUMENT,
+                       text.data(), static_cast<int>(text.size()), call_fn);
 }
 
 }  // namespace guidechat::knowledge

@@ -26,8 +26,10 @@ class Stemmer {
 
   // The first token of `word` as the index stores it; empty when none.
   std::string stem(std::string_view word) const;
-  // Every token of `text`, in order, as the index stores them.
-  void each(std::string_view text, const std::function<void(std::string_view)>& fn) const;
+  // Every token of `text`, in order, as the index stores them, with where
+  // it was in `text` (byte offsets of the word as written).
+  using TokenFn = std::function<void(std::string_view token, std::size_t start, std::size_t end)>;
+  void each(std::string_view text, const TokenFn& fn) const;
 
  private:
   Stemmer() = default;
