@@ -54,10 +54,17 @@ void HttpSession::do_read() {
 void HttpSession::on_read(beast::error_code ec, std::size_t) {
   if (ec == http::error::end_of_stream) return do_close();
   if (ec) {
-    if (ec == http::error::header_limit || ec == http::error::body_limit ||
-        ec == http::error::bad_target || ec == http::error::bad_method ||
-        ec == http::error::bad_version || ec == http::error::bad_field) {
+    // A malformed or oversize request gets a clear status before the close;
+    // timeouts and resets just end the connection.
+    if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
       log::debug("http_bad_request", {{"peer", peer_ip_}, {"error", ec.message()}});
+      auto status = ec == http::error::header_limit ? http::status::request_header_fields_too_large
+                    : ec == http::error::body_limit ? http::status::payload_too_large
+                                                    : http::status::bad_request;
+      HttpRequest blank{http::verb::get, "/", 11};
+      auto res = HttpRouter::error(blank, *state_, status, "bad request");
+      res.keep_alive(false);
+      return send(std::move(res));
     }
     return do_close();
   }

@@ -108,3 +108,12 @@ TEST_CASE("healthz, metrics and static files", "[server][http]") {
     CHECK(status == 404);
   }
 }
+
+TEST_CASE("malformed and oversize HTTP requests get a status, then a close", "[server][http]") {
+  ServerProcess server;
+  REQUIRE(server.ready());
+  auto port = server.port();
+  CHECK(http_request(port, "GET", "/", {{"X-Big", std::string(10000, 'a')}}).status == 431);
+  // Still serving.
+  CHECK(http_request(port, "GET", "/healthz").status == 200);
+}
