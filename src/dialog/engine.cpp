@@ -242,6 +242,10 @@ void Engine::enter(const Flow& flow, std::string node_id, Turn* turn) const {
       case NodeType::kOutcome: {
         s.flow.clear();
         s.node.clear();
+        if (n->content.empty()) {  // refused by the checker: never show a sourceless outcome
+          turn->parts.push_back(Part::Text(flows_->language().not_understood));
+          return;
+        }
         const GuideText& c = n->content.front();
         turn->parts.push_back(Part::Outcome(n->level, c.text, {c.section, c.title}));
         std::vector<const std::string*> shown{&c.text};
@@ -286,9 +290,11 @@ void Engine::red_flag(std::vector<std::string> flags, Turn* turn) const {
   s.flow.clear();
   s.node.clear();
   const Node& u = flows_->urgent();
-  const GuideText& c = u.content.front();
   turn->trace.push_back({"", u.id, ""});
-  turn->parts.push_back(Part::Outcome(u.level, c.text, {c.section, c.title}));
+  if (!u.content.empty()) {
+    const GuideText& c = u.content.front();
+    turn->parts.push_back(Part::Outcome(u.level, c.text, {c.section, c.title}));
+  }
   turn->parts.push_back(Part::Text(flows_->language().after_outcome));
 }
 

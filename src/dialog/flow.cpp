@@ -15,6 +15,7 @@ namespace {
 
 constexpr const char* kRedFlagsFile = "red-flags.json";
 constexpr const char* kLanguageFile = "language.json";
+constexpr int kMaxConditionDepth = 16;
 
 bool slug(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -251,7 +252,12 @@ class FlowReader {
     }
   }
 
-  bool read_condition(const json& j, const std::string& where, Condition* c) {
+  bool read_condition(const json& j, const std::string& where, Condition* c, int depth = 0) {
+    // Conditions are evaluated recursively: bound the nesting a file can ask for.
+    if (depth > kMaxConditionDepth) {
+      add(where, "condition nested too deeply");
+      return false;
+    }
     if (!j.is_object()) {
       add(where, "a condition must be an object");
       return false;
@@ -273,7 +279,7 @@ class FlowReader {
       }
       for (const auto& child : j[key]) {
         Condition cc;
-        if (!read_condition(child, where, &cc)) return false;
+        if (!read_condition(child, where, &cc, depth + 1)) return false;
         c->children.push_back(std::move(cc));
       }
       return true;
@@ -282,7 +288,7 @@ class FlowReader {
       only_keys(j, {"not"}, where);
       c->kind = Condition::Kind::kNot;
       Condition cc;
-      if (!read_condition(j["not"], where, &cc)) return false;
+      if (!read_condition(j["not"], where, &cc, depth + 1)) return false;
       c->children.push_back(std::move(cc));
       return true;
     }
