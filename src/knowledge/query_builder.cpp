@@ -1,6 +1,7 @@
 #include "knowledge/query_builder.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/limits.hpp"
 #include "common/text.hpp"
@@ -29,6 +30,19 @@ std::string build_match(const std::vector<std::string>& terms) {
     out += fts5_quote(t);
   }
   return out;
+}
+
+namespace {
+// The least a word found anywhere counts, so that it still counts a little.
+constexpr double kMinIdf = 0.05;
+}  // namespace
+
+double Vocabulary::idf_of(int docs) const {
+  // Robertson's idf, as bm25 uses it: a word in most passages tells nothing
+  // (floored so that it still counts a little).
+  double n = static_cast<double>(passages);
+  double d = std::max(1, docs);
+  return std::max(kMinIdf, std::log((n - d + 0.5) / (d + 0.5)));
 }
 
 bool Vocabulary::find(std::string_view stem, StemId* id) const {
@@ -210,29 +224,33 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
       }
     }
     if (qw.known) {
-      // What finding each form is worth: the word itself its idf; a synonym
-      // at most that, halved, since the person did not say it ("symptoms"
-      // is better found as "symptoms" than as "signs"). A word the guide
-      // lacks ("physio") is worth what its synonyms are.
-      bool own = qw.forms.front() == qw.word;
-      double own_idf = 0;
-      for (std::size_t f = 0; f < qw.form_stems.size(); ++f) {
-        double form_idf = 0;  // a phrase is as telling as its rarest word
-        for (StemId id : qw.form_stems[f]) {
-          if (id < vocabulary_->idf.size()) form_idf = std::max(form_idf, vocabulary_->idf[id]);
+      // How well the word tells passages apart is that of its meaning: the
+      // idf of the passages holding any of its forms ("twitching" says
+      // little in a guide where "spasms" is everywhere). A phrase is in at
+      // most as many passages as its rarest word.
+      int docs = 0;
+      for (const auto& form : qw.form_stems) {
+        int form_docs = vocabulary_->passages;
+        for (StemId id : form) {
+          if (id < vocabulary_->docs.size()) form_docs = std::min(form_docs, vocabulary_->docs[id]);
         }
-        if (own && f == 0) {
-          own_idf = form_idf;
-          // Only the word itself, not a synonym, names a guide's subject.
-          for (StemId id : qw.form_stems[f]) {
-            if (id < vocabulary_->core.size() && vocabulary_->core[id]) qw.core = true;
-          }
-        } else if (own) {
-          form_idf = kSynonymCredit * std::min(form_idf, own_idf);
-        }
-        qw.form_idf.push_back(form_idf);
+        docs = std::max(docs, form_docs);
       }
-      qw.idf = *std::max_element(qw.form_idf.begin(), qw.form_idf.end());
+      qw.idf = vocabulary_->idf_of(docs);
+      // Finding the word itself earns its idf; a synonym of a word the
+      // person said earns less ("symptoms" is better found as "symptoms"
+      // than as "signs"); for a word the guide lacks ("physio") its
+      // synonyms earn it all.
+      bool own = qw.forms.front() == qw.word;
+      for (std::size_t f = 0; f < qw.form_stems.size(); ++f) {
+        qw.form_idf.push_back(own && f > 0 ? kSynonymCredit * qw.idf : qw.idf);
+      }
+      // Only the word itself, not a synonym, names a guide's subject.
+      if (own) {
+        for (StemId id : qw.form_stems.front()) {
+          if (id < vocabulary_->core.size() && vocabulary_->core[id]) qw.core = true;
+        }
+      }
     }
     // The same topic twice ("eye ... eyes") counts once.
     bool duplicate = false;

@@ -47,6 +47,8 @@ struct Vocabulary {
   std::vector<bool> core;   // by StemId: in at least half of one guide's passages
   Speller speller;
 
+  // The idf of a word held by `docs` passages.
+  double idf_of(int docs) const;
   // The id of a stem, or false when the index does not hold it.
   bool find(std::string_view stem, StemId* id) const;
 };
