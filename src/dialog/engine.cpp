@@ -368,6 +368,18 @@ Turn Engine::say(State state, std::string_view raw) const {
   }
   Intent intent = c.router.classify(tokens);
   if (intent.small_talk != nullptr) {
+    // Typed "summary" / "start over" do what the buttons do.
+    if (intent.small_talk->kind == "summary") {
+      t.parts.push_back(Part::Text(intent.small_talk->reply));
+      t.parts.push_back(build_summary(*flows_, t.state));
+      if (ask != nullptr) t.parts.push_back(ask_part(*ask));
+      return t;
+    }
+    if (intent.small_talk->kind == "reset") {
+      Turn r;
+      r.parts.push_back(Part::Text(intent.small_talk->reply));
+      return r;
+    }
     if (intent.small_talk->kind == "stop" && ask != nullptr) {
       t.state.flow.clear();
       t.state.node.clear();
