@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <random>
+
 #include "dialog/summary.hpp"
 #include "test_env.hpp"
 
@@ -120,4 +122,114 @@ TEST_CASE("summary and reset") {
   CHECK(reset.state == State{});
   Turn after = e.handle(reset.state, bare(ClientType::kSummary));
   CHECK(after.parts[0].items.empty());
+}
+
+TEST_CASE("invariants hold over many random conversations") {
+  // Random mixes of buttons, typed answers, questions, red flags, small talk
+  // and garbage. Whatever is sent: errors leave the state alone; a pending
+  // question is always shown in the reply that leaves it pending (and is
+  // the last part); a flow never answers with a fallback; every outcome and
+  // answer names a real section and quotes it; the state round-trips.
+  const Engine& e = *env().engine;
+  const FlowSet& flows = *env().flows;
+  const std::vector<std::string> texts = {"yes",
+                                          "no",
+                                          "not really",
+                                          "a little",
+                                          "a lot",
+                                          "his eyes and lips",
+                                          "all of them",
+                                          "it doesn't hurt",
+                                          "every day",
+                                          "a few seconds",
+                                          "mild",
+                                          "very strong",
+                                          "stress",
+                                          "nothing",
+                                          "2",
+                                          "1 and 3",
+                                          "what causes facial spasms?",
+                                          "when should he see a doctor?",
+                                          "he can't speak",
+                                          "no trouble chewing",
+                                          "hello",
+                                          "thanks",
+                                          "bye",
+                                          "stop",
+                                          "show my answers",
+                                          "start over",
+                                          "my eye keeps twitching",
+                                          "qwerty asdf",
+                                          "",
+                                          "   ",
+                                          "\xF0\x9F\x98\x80",
+                                          "what is the capital of France?",
+                                          "check my symptoms",
+                                          std::string(3000, 'a'),
+                                          "they don't help",
+                                          "neither",
+                                          "not yet"};
+  std::mt19937 rng(7);
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  for (int conv = 0; conv < 300; ++conv) {
+    State s;
+    for (int turn = 0; turn < 25; ++turn) {
+      ClientMessage m;
+      switch (pick(6)) {
+        case 0:
+          m = start(flows.flows()[pick(flows.flows().size())].id);
+          break;
+        case 1:
+        case 2: {
+          // A choose, right or wrong.
+          const Flow* f = flows.find(s.flow);
+          const Node* n = f ? f->find(s.node) : nullptr;
+          std::vector<std::string> opts;
+          if (n != nullptr) {
+            for (const auto& o : n->options) {
+              if (pick(3) == 0) opts.push_back(o.id);
+            }
+            if (opts.empty()) opts.push_back(n->options[pick(n->options.size())].id);
+          } else {
+            opts.push_back("yes");
+          }
+          m = choose(pick(8) == 0 ? "nope" : s.node, opts);
+          break;
+        }
+        case 3:
+          m = bare(pick(2) ? ClientType::kSummary : ClientType::kReset);
+          break;
+        default:
+          m = say(texts[pick(texts.size())]);
+      }
+      Turn t = e.handle(s, m);
+      if (t.error) {
+        CHECK(t.state == s);
+        continue;
+      }
+      auto back = decode_state(encode_state(t.state));
+      REQUIRE(back.ok());
+      CHECK(*back == t.state);
+      int asks = 0;
+      for (std::size_t i = 0; i < t.parts.size(); ++i) {
+        const auto& p = t.parts[i];
+        if (p.type == PartType::kAsk) {
+          ++asks;
+          CHECK(i + 1 == t.parts.size());
+          CHECK(p.id == t.state.node);
+        }
+        if (p.type == PartType::kOutcome || p.type == PartType::kAnswer) {
+          const auto* section = env().kb->find(p.source.section);
+          REQUIRE(section != nullptr);
+          CHECK(p.source.title == section->title);
+          CHECK_FALSE(p.text.empty());
+        }
+        if (p.type == PartType::kFallback) CHECK(t.state.node.empty());
+        if (p.type == PartType::kFallback) CHECK(s.node.empty());
+      }
+      CHECK(asks <= 1);
+      if (!t.state.node.empty()) CHECK(asks == 1);
+      s = t.state;
+    }
+  }
 }
