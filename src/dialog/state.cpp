@@ -74,7 +74,8 @@ constexpr std::string_view kCommon[] = {"symptom-check",
                                         "not-tried",
                                         "discomfort",
                                         "neither",
-                                        "chewing"};
+                                        "chewing",
+                                        "speak-chew"};
 constexpr std::size_t kCommonCount = sizeof(kCommon) / sizeof(kCommon[0]);
 static_assert(kCommonCount < 128);
 
