@@ -100,6 +100,14 @@ async function reference(WebSocket, s) {
   return results;
 }
 
+function Link_open(WebSocket, s) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(s.nginx.wsUrl, { ca: s.cert.pem, origin: s.nginx.origin });
+    ws.once('message', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
 const paced = (lo, hi) => (i) => { const r = rng(1000 + i); return () => lo + r() * (hi - lo); };
 
 function failTimeoutMs(nginx) {
@@ -212,8 +220,25 @@ async function scenarioFailover(opt, WebSocket) {
   assert.ok(mB.guidechat_sessions_resumed_total >= resumed, 'B counted the resumed sessions');
   assert.equal(mB.guidechat_tokens_refused_total, 0, 'no token refused');
 
-  // A comes back and nginx sends it new conversations again.
+  // A comes back (systemd restarts it) and nginx sends it new conversations
+  // again: after fail_timeout it is re-tried, and re-admitted by the first
+  // request to it that completes (a page load, /healthz; a WebSocket only
+  // completes when it closes). Patients' browsers load the page and open a
+  // chat; here /healthz and a connection every 100 ms stand in.
   await A.start();
+  const restartedAt = Date.now();
+  const links = [];
+  let backOnA = 0;
+  while (backOnA < 2 && Date.now() - restartedAt < 15000) {
+    await httpGet(`https://localhost:${s.nginx.httpsPort}/healthz`, s.cert.pem);
+    links.push(await Link_open(WebSocket, s));
+    backOnA = await openConnections(A);
+    await sleep(100);
+  }
+  log(`after A restarted: ${backOnA} new connections on A within ${Date.now() - restartedAt} ms ` +
+    `(${links.length} opened)`);
+  assert.ok(backOnA >= 2, 'nginx uses the restarted replica again');
+  for (const l of links) l.close();
   await s.nginx.stop();
   await B.stop();
   await A.stop();
