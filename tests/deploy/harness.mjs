@@ -42,9 +42,20 @@ export function freePort() {
   });
 }
 
+// Temporary directories are removed at exit, also after a failure, unless
+// GUIDECHAT_KEEP_TMP=1 (to look at nginx's and the replicas' files).
+const tempDirs = [];
 export function tempDir(name) {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `guidechat-${name}-`));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), `guidechat-${name}-`));
+  tempDirs.push(d);
+  return d;
 }
+process.on('exit', () => {
+  for (const d of tempDirs) {
+    if (process.env.GUIDECHAT_KEEP_TMP === '1') console.log(`kept ${d}`);
+    else fs.rmSync(d, { recursive: true, force: true });
+  }
+});
 
 // A self-signed certificate for localhost and 127.0.0.1 (openssl CLI).
 export function makeCertificate(dir) {
