@@ -93,9 +93,8 @@ Times run_threads(const Index& index, const std::vector<std::string>& questions,
   std::vector<std::thread> ts;
   for (int t = 0; t < threads; ++t) {
     ts.emplace_back([&, t] {
-      per[static_cast<std::size_t>(t)] =
-          run_searches(index, questions, n / static_cast<std::size_t>(threads),
-                       static_cast<std::size_t>(t) * 7);
+      per[static_cast<std::size_t>(t)] = run_searches(
+          index, questions, n / static_cast<std::size_t>(threads), static_cast<std::size_t>(t) * 7);
     });
   }
   for (auto& t : ts) t.join();

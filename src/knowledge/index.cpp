@@ -109,7 +109,7 @@ thread_local std::vector<std::unique_ptr<Connection>> t_connections;
 
 class IndexImpl final : public Index {
  public:
-  IndexImpl(std::shared_ptr<const KnowledgeBase> kb)
+  explicit IndexImpl(std::shared_ptr<const KnowledgeBase> kb)
       : kb_(std::move(kb)),
         builder_(&vocabulary_, &kb_->synonyms(), &kb_->lexicon()),
         instance_(g_next_instance.fetch_add(1)),

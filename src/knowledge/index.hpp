@@ -5,7 +5,10 @@
 // that separates questions the guide covers from those it does not.
 //
 // Thread-safety: build() once; search() is const and safe to call from any
-// number of threads at once (each thread uses its own read-only connection).
+// number of threads at once: the index is built, serialized once, and each
+// thread opens its own read-only connection on that image at its first
+// search (kept per thread and index; a thread drops the connections of
+// indexes that no longer exist at its next search).
 #pragma once
 
 #include <cstddef>

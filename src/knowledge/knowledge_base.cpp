@@ -1,5 +1,7 @@
 #include "knowledge/knowledge_base.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -62,6 +64,22 @@ Loaded load_all(const fs::path& dir, std::vector<Finding>* findings) {
     std::string text;
     if (!read_file(file, &text)) {
       findings->push_back({file.string(), 0, "cannot read the file"});
+      continue;
+    }
+    if (!text::valid_utf8(text)) {
+      // Name the line of the first bad byte: the file was likely saved in
+      // another encoding.
+      std::size_t good = 0;
+      int line = 1;
+      for (std::size_t end = text.find('\n');; end = text.find('\n', good)) {
+        std::string_view piece(text.data() + good,
+                               (end == std::string::npos ? text.size() : end) - good);
+        if (!text::valid_utf8(piece)) break;
+        if (end == std::string::npos) break;
+        good = end + 1;
+        ++line;
+      }
+      findings->push_back({file.string(), line, "not valid UTF-8 (save the file as UTF-8)"});
       continue;
     }
     loaded.guides.push_back(parse_guide(text, file.string(), findings));

@@ -248,3 +248,17 @@ TEST_CASE("explain shows how a question was understood") {
   CHECK(e.find("docter->doctor") != std::string::npos);
   CHECK(e.find("confidence") != std::string::npos);
 }
+
+TEST_CASE("every suggestion, asked back, is answered from its own section") {
+  auto index = bundled_index();
+  auto r = index->search("capital of France", 3);
+  REQUIRE_FALSE(r.in_scope);
+  REQUIRE(!r.suggestions.empty());
+  for (const Section* s : index->knowledge().sections()) {
+    INFO(s->title);
+    auto back = index->search(s->title, 1);
+    CHECK(back.in_scope);
+    REQUIRE(!back.hits.empty());
+    CHECK(back.hits[0].section == s);
+  }
+}

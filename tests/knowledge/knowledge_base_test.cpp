@@ -113,3 +113,13 @@ TEST_CASE("a second guide is picked up by dropping in a file") {
   CHECK((*kb)->synonyms().empty());
   CHECK_FALSE((*kb)->lexicon().everyday("the"));
 }
+
+TEST_CASE("a guide that is not UTF-8 is reported with its line") {
+  TempDir dir;
+  dir.write("latin1.md", "# Guide\n\n## Caf\xE9 Talk\n\nText.\n");
+  auto findings = KnowledgeBase::check(dir.path);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].line == 3);
+  CHECK(findings[0].message.find("UTF-8") != std::string::npos);
+  CHECK_FALSE(KnowledgeBase::load(dir.path).ok());
+}
