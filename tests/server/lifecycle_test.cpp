@@ -3,8 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -129,12 +132,17 @@ TEST_CASE("SIGTERM closes every WebSocket with 1001 and exits 0", "[server][life
   REQUIRE(b);
   REQUIRE(a->receive_json()["type"] == "welcome");
   REQUIRE(b->receive_json()["type"] == "welcome");
-  // A turn in flight when the signal arrives is still answered.
-  REQUIRE(a->send_json({{"type", "summary"}, {"id", 1}}));
+  // Replies the server has produced are all delivered, in order, before
+  // the close frame: send a batch, wait for the first answer, then signal.
+  for (int i = 0; i < 10; ++i) REQUIRE(a->send_json({{"type", "summary"}, {"id", i}}));
+  REQUIRE(a->receive_json()["reply_to"] == 0);
   auto t0 = std::chrono::steady_clock::now();
   server.signal(SIGTERM);
-  json r = a->receive_json();
-  CHECK(r["reply_to"] == 1);
+  int next = 1;
+  while (auto frame = a->receive()) {
+    CHECK(json::parse(*frame)["reply_to"] == next);
+    ++next;
+  }
   CHECK(!a->receive());
   CHECK(a->close_code() == 1001);
   CHECK(!b->receive());
@@ -167,4 +175,63 @@ TEST_CASE("logs never hold what a person typed", "[server][lifecycle]") {
     if (line.find("\"event\":\"turn\"") != std::string::npos) saw_turn = true;
   }
   CHECK(saw_turn);
+}
+
+TEST_CASE("the key from a file, from the environment, or a random one", "[server][lifecycle]") {
+  namespace fs = std::filesystem;
+  fs::path key_file = fs::temp_directory_path() / ("guidechat-key-" + std::to_string(getpid()));
+  std::ofstream(key_file) << kTestSessionKey << "\n";
+
+  std::string token;
+  {
+    ServerProcess env_key;  // GUIDECHAT_SESSION_KEY
+    REQUIRE(env_key.ready());
+    auto ws = WsClient::connect(env_key.port());
+    REQUIRE(ws);
+    token = start_and_answer_once(*ws)["session"];
+  }
+  SECTION("--session-key-file holding the same key resumes") {
+    ServerProcess from_file(ServerProcess::with({"--session-key-file", key_file.string()}, ""));
+    REQUIRE(from_file.ready());
+    auto ws = WsClient::connect(from_file.port());
+    REQUIRE(ws);
+    REQUIRE(ws->receive_json()["type"] == "welcome");
+    REQUIRE(ws->send_json({{"type", "hello"}, {"session", token}}));
+    CHECK(ws->receive_json()["type"] == "reply");
+  }
+  SECTION("without a key: a warning, and old tokens are refused") {
+    ServerProcess random(ServerProcess::with({}, ""));
+    REQUIRE(random.ready());
+    bool warned = false;
+    for (const auto& line : random.logs()) {
+      if (line.find("\"event\":\"session_key_random\"") != std::string::npos &&
+          line.find("\"level\":\"warning\"") != std::string::npos) {
+        warned = true;
+      }
+    }
+    CHECK(warned);
+    auto ws = WsClient::connect(random.port());
+    REQUIRE(ws);
+    REQUIRE(ws->receive_json()["type"] == "welcome");
+    REQUIRE(ws->send_json({{"type", "hello"}, {"session", token}}));
+    CHECK(ws->receive_json()["code"] == "bad_session");
+  }
+  SECTION("a key that is too short is refused at start-up") {
+    ServerProcess weak(ServerProcess::with({}, "short"));
+    CHECK_FALSE(weak.ready());
+    CHECK(weak.wait(std::chrono::seconds(2)) == 1);
+  }
+  fs::remove(key_file);
+}
+
+TEST_CASE("options can be set through the environment", "[server][lifecycle]") {
+  ServerProcess::Options o = ServerProcess::with({});
+  o.env = {"GUIDECHAT_MAX_CONNECTIONS_PER_IP=1"};
+  ServerProcess server(o);
+  REQUIRE(server.ready());
+  auto first = WsClient::connect(server.port());
+  REQUIRE(first);
+  int status = 0;
+  CHECK(WsClient::connect(server.port(), {}, &status) == nullptr);
+  CHECK(status == 503);
 }
