@@ -14,7 +14,7 @@
 #      tests by name.
 #
 # Environment: GUIDECHAT_FUZZ_SECONDS (60), GUIDECHAT_EXTRA_STAGES
-# ("asan fuzz tsan"), GUIDECHAT_HARDENING_LATENCY_MS (500 here: sanitized
+# ("asan fuzz tsan"), GUIDECHAT_HARDENING_LATENCY_MS (1000 here: sanitized
 # servers are several times slower than Release).
 set -euo pipefail
 
@@ -26,7 +26,7 @@ stages=${GUIDECHAT_EXTRA_STAGES:-asan fuzz tsan}
 asan_dir=build-fuzz
 tsan_dir=build-tsan
 
-export GUIDECHAT_HARDENING_LATENCY_MS=${GUIDECHAT_HARDENING_LATENCY_MS:-500}
+export GUIDECHAT_HARDENING_LATENCY_MS=${GUIDECHAT_HARDENING_LATENCY_MS:-1000}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -57,6 +58,10 @@ Result<std::unique_ptr<ServerProcess>> ServerProcess::start(const Options& optio
       ::dup2(fd, 2);
     }
     for (const auto& [k, v] : options.env) ::setenv(k.c_str(), v.c_str(), 1);
+    if (options.max_fds > 0) {
+      rlimit rl{static_cast<rlim_t>(options.max_fds), static_cast<rlim_t>(options.max_fds)};
+      ::setrlimit(RLIMIT_NOFILE, &rl);
+    }
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
@@ -126,6 +131,24 @@ std::int64_t ServerProcess::rss_kib() const {
     in.ignore(1 << 16, '\n');
   }
   return 0;
+}
+
+std::chrono::milliseconds ServerProcess::cpu_time() const {
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the command name (which may hold spaces): state is field 3,
+  // utime and stime are fields 14 and 15.
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) return std::chrono::milliseconds(0);
+  std::istringstream rest(stat.substr(close + 2));
+  std::string field;
+  long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stoll(field);
+    if (i == 15) stime = std::stoll(field);
+  }
+  const long ticks = ::sysconf(_SC_CLK_TCK);
+  return std::chrono::milliseconds((utime + stime) * 1000 / (ticks > 0 ? ticks : 100));
 }
 
 int ServerProcess::fd_count() const {

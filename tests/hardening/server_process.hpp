@@ -26,6 +26,7 @@ class ServerProcess {
     std::vector<std::string> args;           // after `serve --port 0`
     std::map<std::string, std::string> env;  // added to the environment
     std::chrono::milliseconds ready_timeout{15000};
+    long max_fds = 0;  // > 0: the server's open-file limit (RLIMIT_NOFILE)
   };
 
   // Starts the server and waits for its "ready" line.
@@ -43,6 +44,8 @@ class ServerProcess {
   int stop(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
 
   std::int64_t rss_kib() const;
+  // User + system CPU time the server has used so far.
+  std::chrono::milliseconds cpu_time() const;
   int fd_count() const;
   // Everything the server has logged so far.
   std::string log() const;
