@@ -42,8 +42,10 @@ class Metrics {
 
  private:
   static constexpr std::size_t kErrorCodes = 9;
-  static constexpr std::array<double, 12> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                                      0.01,   0.025,   0.05,   0.1,   0.25,   1.0};
+  // Turns take tens of microseconds; the low buckets keep that visible.
+  static constexpr std::array<double, 14> kBuckets = {0.000025, 0.00005, 0.0001, 0.00025, 0.0005,
+                                                      0.001,    0.0025,  0.005,  0.01,    0.025,
+                                                      0.05,     0.1,     0.25,   1.0};
 
   std::chrono::steady_clock::time_point started_;
   std::atomic<std::uint64_t> connections_total_{0};
