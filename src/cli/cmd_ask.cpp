@@ -1,16 +1,12 @@
-// `guidechat ask "QUESTION"`: answers one question from the guide and exits,
-// fast enough for a shell loop. For a person it prints the passage and the
-// section it comes from (or what the guide covers instead); with --json it
-// prints the protocol's `reply` object.
+// `guidechat ask "QUESTION"`: answers one question and exits, fast enough for
+// a shell loop. It opens a fresh conversation and sends the question as a
+// `say`, so the answer is exactly what the chat would give (red flags win,
+// symptom descriptions offer the check, out-of-scope questions fall back).
+// For a person it prints the parts as text; with --json it prints the
+// protocol's `reply` object, the same one a fresh WebSocket session gets.
 //
 // Exit codes: 0 answered, 1 the guide does not cover the question (a
-// fallback was printed), 2 bad usage or the knowledge could not be loaded.
-//
-// NOTE: the reply is built from the search index directly, the way the
-// dialog engine answers a free question outside a flow; `session` is empty
-// because no conversation is opened. Once `ask` goes through
-// session::Conversation, --json is exactly a fresh session's reply.
-#include <cstdlib>
+// fallback was printed), 2 bad usage or the content could not be loaded.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -20,56 +16,28 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "knowledge/index.hpp"
-#include "knowledge/knowledge_base.hpp"
+#include "cli/output.hpp"
+#include "common/limits.hpp"
+#include "common/text.hpp"
 #include "protocol/codec.hpp"
-#include "protocol/message.hpp"
+#include "session/content.hpp"
+#include "session/conversation.hpp"
 
 namespace guidechat::cli {
 
 namespace {
 
-// Shown when the guide does not cover a question.
-constexpr const char* kNotInGuide =
-    "Sorry, the guide does not cover that. You could ask about one of these topics:";
 constexpr int kExitFallback = 1;
 constexpr int kExitError = 2;
 
 struct AskArgs {
   std::vector<std::string> words;
   std::string knowledge_dir;
+  std::string dialogs_dir;
   std::string db_path;
   bool json = false;
   bool explain = false;
 };
-
-std::string default_knowledge_dir() {
-  if (const char* env = std::getenv("GUIDECHAT_KNOWLEDGE"); env && *env) return env;
-  return std::string(GUIDECHAT_DATA_DIR) + "/knowledge";
-}
-
-std::vector<protocol::Part> reply_parts(const knowledge::SearchResult& r) {
-  std::vector<protocol::Part> parts;
-  if (r.in_scope && !r.hits.empty() && r.hits.front().section != nullptr) {
-    const auto& top = r.hits.front();
-    parts.push_back(
-        protocol::Part::Answer(top.text, {top.section->id, top.section->title}, top.score));
-  } else {
-    parts.push_back(protocol::Part::Fallback(kNotInGuide, r.suggestions));
-  }
-  return parts;
-}
-
-void print_for_person(const std::vector<protocol::Part>& parts) {
-  for (const auto& p : parts) {
-    if (p.type == protocol::PartType::kAnswer) {
-      std::cout << p.text << "\n\n  (from the guide, section \"" << p.source.title << "\")\n";
-    } else if (p.type == protocol::PartType::kFallback) {
-      std::cout << p.text << "\n";
-      for (const auto& s : p.suggestions) std::cout << "  - " << s << "\n";
-    }
-  }
-}
 
 void run_ask(const AskArgs& args) {
   std::string question;
@@ -82,40 +50,56 @@ void run_ask(const AskArgs& args) {
     set_exit_code(kExitError);
     return;
   }
-  auto kb = knowledge::KnowledgeBase::load(args.knowledge_dir);
-  if (!kb) {
-    std::cerr << "guidechat ask: cannot load the knowledge in " << args.knowledge_dir << ": "
-              << kb.error() << "\n";
+  // The protocol caps a `say`; a longer question is cut, not refused, so a
+  // pasted paragraph still gets an answer.
+  question = std::string(text::truncate_utf8(question, limits::kMaxSayBytes));
+
+  auto content = session::load_content({args.knowledge_dir, args.dialogs_dir, args.db_path});
+  if (!content) {
+    std::cerr << "guidechat ask: cannot load the content: " << content.error() << "\n";
     set_exit_code(kExitError);
     return;
   }
-  knowledge::Index::Options options;
-  options.db_path = args.db_path;
-  auto index = knowledge::Index::build(*kb, options);
-  if (!index) {
-    std::cerr << "guidechat ask: cannot build the search index: " << index.error() << "\n";
+  auto sealer = sealer_from_env();
+  if (!sealer) {
+    std::cerr << "guidechat ask: " << sealer.error() << "\n";
     set_exit_code(kExitError);
     return;
   }
-  if (args.explain) std::cerr << (*index)->explain(question);
-  auto result = (*index)->search(question, 3);
-  auto parts = reply_parts(result);
+  if (args.explain) std::cerr << (*content)->index->explain(question);
+
+  const dialog::Engine& engine = *(*content)->engine;
+  session::Conversation conversation(
+      *sealer, std::chrono::duration_cast<std::chrono::seconds>(limits::kSessionTtl));
+  auto now = session::Clock::now();
+  (void)conversation.welcome(engine, now);
+  nlohmann::json request{{"type", "say"}, {"text", question}};
+  session::Outcome out = conversation.handle(
+      request.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), engine, now);
+  if (out.error) {
+    auto frame = nlohmann::json::parse(out.frame);
+    std::cerr << "guidechat ask: " << frame.value("message", "cannot answer") << "\n";
+    set_exit_code(kExitError);
+    return;
+  }
   if (args.json) {
-    std::cout << protocol::build_reply(protocol::MessageId{}, "", parts) << "\n";
+    std::cout << out.frame << "\n";
   } else {
-    print_for_person(parts);
+    print_parts(out.parts);
   }
-  set_exit_code(parts.front().type == protocol::PartType::kAnswer ? 0 : kExitFallback);
+  set_exit_code(out.fallback ? kExitFallback : 0);
 }
 
 }  // namespace
 
 void add_ask_command(CLI::App& app) {
   auto args = std::make_shared<AskArgs>();
-  args->knowledge_dir = default_knowledge_dir();
+  auto paths = session::default_content_paths();
+  args->knowledge_dir = paths.knowledge.string();
+  args->dialogs_dir = paths.dialogs.string();
   CLI::App* cmd = app.add_subcommand(
       "ask",
-      "Answer one question from the guide and exit.\n"
+      "Answer one question from the guide and exit (what a fresh chat would reply).\n"
       "Exit code: 0 answered, 1 not covered by the guide (suggestions printed), 2 error.");
   cmd->add_option("question", args->words, "The question (quote it, or pass several words)")
       ->required();
@@ -124,6 +108,9 @@ void add_ask_command(CLI::App& app) {
                 "Also print to stderr how search understood the question");
   cmd->add_option("--knowledge", args->knowledge_dir, "Directory of guides (*.md)")
       ->envname("GUIDECHAT_KNOWLEDGE")
+      ->capture_default_str();
+  cmd->add_option("--dialogs", args->dialogs_dir, "Directory of flows (*.json)")
+      ->envname("GUIDECHAT_DIALOGS")
       ->capture_default_str();
   cmd->add_option("--db", args->db_path, "Also write the search index to this SQLite file")
       ->envname("GUIDECHAT_DB");

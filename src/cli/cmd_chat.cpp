@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "common/limits.hpp"
 #include "common/text.hpp"
 #include "dialog/engine.hpp"
@@ -30,17 +31,13 @@ struct ChatArgs {
 };
 
 void run_jsonl(const session::Content& content) {
-  session::TokenSealer sealer = session::TokenSealer::random();
-  if (const char* key = std::getenv("GUIDECHAT_SESSION_KEY"); key && *key) {
-    auto s = session::TokenSealer::from_material(key);
-    if (!s.ok()) {
-      std::cerr << "guidechat chat: GUIDECHAT_SESSION_KEY: " << s.error() << "\n";
-      set_exit_code(1);
-      return;
-    }
-    sealer = *s;
+  auto sealer = sealer_from_env();
+  if (!sealer.ok()) {
+    std::cerr << "guidechat chat: " << sealer.error() << "\n";
+    set_exit_code(1);
+    return;
   }
-  session::Conversation conv(sealer,
+  session::Conversation conv(*sealer,
                              std::chrono::duration_cast<std::chrono::seconds>(limits::kSessionTtl));
   std::cout << conv.welcome(*content.engine, session::Clock::now()).frame << "\n" << std::flush;
   std::string line;
@@ -50,51 +47,6 @@ void run_jsonl(const session::Content& content) {
                                ? conv.refuse(protocol::ErrorCode::kTooLarge, "message too large")
                                : conv.handle(line, *content.engine, session::Clock::now());
     std::cout << out.frame << "\n" << std::flush;
-  }
-}
-
-const char* level_banner(const std::string& level) {
-  if (level == "urgent") return "*** GET HELP NOW ***";
-  if (level == "doctor") return "*** SEE A DOCTOR ***";
-  return "*** WHAT YOU CAN DO AT HOME ***";
-}
-
-void print_parts(const std::vector<protocol::Part>& parts) {
-  using protocol::PartType;
-  for (const auto& p : parts) {
-    switch (p.type) {
-      case PartType::kText:
-        std::cout << p.text << "\n";
-        break;
-      case PartType::kAnswer:
-        std::cout << "\n" << p.text << "\n  (from the guide: \"" << p.source.title << "\")\n";
-        break;
-      case PartType::kOutcome:
-        std::cout << "\n"
-                  << level_banner(p.level) << "\n"
-                  << p.text << "\n  (from the guide: \"" << p.source.title << "\")\n";
-        break;
-      case PartType::kAsk:
-        std::cout << "\n" << p.text << "\n";
-        for (std::size_t i = 0; i < p.options.size(); ++i) {
-          std::cout << "  " << i + 1 << ") " << p.options[i].label << "\n";
-        }
-        std::cout << (p.multiple ? "(type one or more numbers, or answer in your own words)\n"
-                                 : "(type a number, or answer in your own words)\n");
-        break;
-      case PartType::kFallback:
-        std::cout << p.text << "\n";
-        if (!p.suggestions.empty()) std::cout << "The guide covers, for example:\n";
-        for (const auto& s : p.suggestions) std::cout << "  - " << s << "\n";
-        break;
-      case PartType::kSummary:
-        std::cout << "\n--- Summary for the doctor ---\n";
-        for (const auto& item : p.items) {
-          std::cout << "- " << item.question << "\n    " << item.answer << "\n";
-        }
-        std::cout << p.text << "\n------------------------------\n";
-        break;
-    }
   }
 }
 

@@ -23,7 +23,11 @@ void register_commands(CLI::App& app) {
   add_chat_command(app);
 }
 
-int exit_code() { return g_exit_code; }
-void set_exit_code(int code) { g_exit_code = code; }
+int exit_code() {
+  return g_exit_code;
+}
+void set_exit_code(int code) {
+  g_exit_code = code;
+}
 
 }  // namespace guidechat::cli

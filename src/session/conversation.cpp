@@ -76,6 +76,7 @@ Outcome Conversation::handle(std::string_view frame, const dialog::Engine& engin
       state_ = std::move(turn.state);
       note_parts(turn.parts, &out);
       out.frame = protocol::build_reply(msg.id, token(), turn.parts);
+      out.parts = std::move(turn.parts);
       return out;
     }
     dialog::Turn turn = engine.handle(state_, msg);
@@ -83,6 +84,7 @@ Outcome Conversation::handle(std::string_view frame, const dialog::Engine& engin
     state_ = std::move(turn.state);
     note_parts(turn.parts, &out);
     out.frame = protocol::build_reply(msg.id, token(), turn.parts);
+    out.parts = std::move(turn.parts);
     return out;
   } catch (const std::exception&) {
     // Keep the last good state; the client may simply retry.

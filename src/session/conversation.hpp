@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/limits.hpp"
 #include "dialog/engine.hpp"
@@ -27,6 +28,7 @@ struct Outcome {
   bool fallback = false;                     // reply holds a fallback part
   bool resumed = false;                      // a hello resumed a token
   std::optional<std::string> outcome_level;  // reply holds an outcome
+  std::vector<protocol::Part> parts;         // the reply's parts (empty for errors)
 };
 
 class Conversation {

@@ -34,8 +34,7 @@ class TokenSealer {
   // A fresh random key: tokens die with the process.
   static TokenSealer random();
 
-  std::string seal(std::string_view state, Clock::time_point now,
-                   std::chrono::seconds ttl) const;
+  std::string seal(std::string_view state, Clock::time_point now, std::chrono::seconds ttl) const;
   // The state sealed in `token`; an error when it is malformed, tampered
   // with, sealed with another key, or expired at `now`.
   Result<std::string> open(std::string_view token, Clock::time_point now) const;
