@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 
 #include "common/limits.hpp"
+#include "protocol/codec.hpp"
 #include "server/logging.hpp"
 
 namespace guidechat::server {
@@ -132,7 +133,11 @@ void WebSocketSession::on_message() {
   if (!rate_.try_take(std::chrono::steady_clock::now())) {
     ++strikes_;
     state_->metrics().error(ErrorCode::kRateLimited);
-    send(conversation_.refuse(ErrorCode::kRateLimited, "too many messages; slow down").frame);
+    // The refusal still answers the message's id, so the client can tell
+    // which message to send again; reading it costs one bounded parse.
+    protocol::MessageId id;
+    if (!message_binary_) id = protocol::parse_client(beast::buffers_to_string(buffer_.data())).id;
+    send(conversation_.refuse(ErrorCode::kRateLimited, "too many messages; slow down", id).frame);
     if (strikes_ >= limits::kRateLimitStrikes) {
       log::info("ws_rate_abuse", {{"peer", peer_ip_}});
       reading_ = false;

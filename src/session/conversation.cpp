@@ -43,8 +43,9 @@ Outcome Conversation::welcome(const dialog::Engine& engine, Clock::time_point no
   return out;
 }
 
-Outcome Conversation::refuse(ErrorCode code, std::string_view message) const {
-  return error_outcome({}, code, message);
+Outcome Conversation::refuse(ErrorCode code, std::string_view message,
+                             const protocol::MessageId& reply_to) const {
+  return error_outcome(reply_to, code, message);
 }
 
 Outcome Conversation::handle(std::string_view frame, const dialog::Engine& engine,

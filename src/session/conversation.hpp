@@ -40,8 +40,9 @@ class Conversation {
   // Exactly one reply or error frame for one client frame. Never throws.
   Outcome handle(std::string_view frame, const dialog::Engine& engine, Clock::time_point now);
   // An error frame for a failure detected outside the codec (too_large,
-  // rate_limited), with the client's id when it can be read cheaply.
-  Outcome refuse(protocol::ErrorCode code, std::string_view message) const;
+  // rate_limited), answering the client's id when the caller could read it.
+  Outcome refuse(protocol::ErrorCode code, std::string_view message,
+                 const protocol::MessageId& reply_to = {}) const;
 
   const dialog::State& state() const { return state_; }
 

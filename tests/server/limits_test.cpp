@@ -81,6 +81,7 @@ TEST_CASE("a rate-limited client that slows down is served again", "[server][lim
   CHECK(ws->receive_json()["type"] == "reply");
   json e = ws->receive_json();
   CHECK(e["code"] == "rate_limited");
+  CHECK(e["reply_to"] == 2);  // the refusal answers the refused message
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   REQUIRE(ws->send_json({{"type", "summary"}, {"id", "later"}}));
   CHECK(ws->receive_json()["reply_to"] == "later");
