@@ -464,6 +464,10 @@ TEST_CASE("handshakes that are not ours are refused with an HTTP status") {
       std::string("http://127.0.0.1:").append(std::to_string(port)).append(".evil.example");
   CHECK_FALSE(WsClient::connect(port, lookalike, &status));
   CHECK(status == 403);
+  WsClient::Options sandboxed;
+  sandboxed.origin = "null";  // sandboxed iframes and file: pages
+  CHECK_FALSE(WsClient::connect(port, sandboxed, &status));
+  CHECK(status == 403);
   WsClient::Options own;
   own.origin = std::string("http://127.0.0.1:").append(std::to_string(port));
   CHECK(WsClient::connect(port, own));
