@@ -94,9 +94,6 @@ void run_ask(const AskArgs& args) {
 
 void add_ask_command(CLI::App& app) {
   auto args = std::make_shared<AskArgs>();
-  auto paths = session::default_content_paths();
-  args->knowledge_dir = paths.knowledge.string();
-  args->dialogs_dir = paths.dialogs.string();
   CLI::App* cmd = app.add_subcommand(
       "ask",
       "Answer one question from the guide and exit (what a fresh chat would reply).\n"
@@ -106,12 +103,7 @@ void add_ask_command(CLI::App& app) {
   cmd->add_flag("--json", args->json, "Print the protocol's reply object");
   cmd->add_flag("--explain", args->explain,
                 "Also print to stderr how search understood the question");
-  cmd->add_option("--knowledge", args->knowledge_dir, "Directory of guides (*.md)")
-      ->envname("GUIDECHAT_KNOWLEDGE")
-      ->capture_default_str();
-  cmd->add_option("--dialogs", args->dialogs_dir, "Directory of flows (*.json)")
-      ->envname("GUIDECHAT_DIALOGS")
-      ->capture_default_str();
+  add_content_options(cmd, &args->knowledge_dir, &args->dialogs_dir);
   cmd->add_option("--db", args->db_path, "Also write the search index to this SQLite file")
       ->envname("GUIDECHAT_DB");
   cmd->callback([args] { run_ask(*args); });

@@ -116,20 +116,14 @@ void run_chat(const ChatArgs& args) {
 
 void add_chat_command(CLI::App& app) {
   auto args = std::make_shared<ChatArgs>();
-  args->paths = session::default_content_paths();
-  auto knowledge = std::make_shared<std::string>(args->paths.knowledge.string());
-  auto dialogs = std::make_shared<std::string>(args->paths.dialogs.string());
+  auto knowledge = std::make_shared<std::string>();
+  auto dialogs = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
       "chat",
       "Talk with the assistant in the terminal (numbered options, typed answers).\n"
       "--jsonl: speak the chat protocol over stdin/stdout, one JSON object per line.");
   cmd->add_flag("--jsonl", args->jsonl, "Speak the protocol (JSON lines) instead");
-  cmd->add_option("--knowledge", *knowledge, "Directory of guides (*.md)")
-      ->envname("GUIDECHAT_KNOWLEDGE")
-      ->capture_default_str();
-  cmd->add_option("--dialogs", *dialogs, "Directory of flows (*.json)")
-      ->envname("GUIDECHAT_DIALOGS")
-      ->capture_default_str();
+  add_content_options(cmd, knowledge.get(), dialogs.get());
   cmd->callback([args, knowledge, dialogs] {
     args->paths.knowledge = *knowledge;
     args->paths.dialogs = *dialogs;

@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "dialog/flow.hpp"
 #include "dialog/transcript.hpp"
 #include "knowledge/knowledge_base.hpp"
@@ -206,20 +207,12 @@ void run_check(const CheckArgs& args) {
 
 void add_check_command(CLI::App& app) {
   auto args = std::make_shared<CheckArgs>();
-  auto paths = session::default_content_paths();
-  args->knowledge_dir = paths.knowledge.string();
-  args->dialogs_dir = paths.dialogs.string();
   args->conversations_dir = std::string(GUIDECHAT_DATA_DIR) + "/tests/conversations";
   CLI::App* cmd = app.add_subcommand(
       "check",
       "Validate knowledge/ and dialogs/: prints file:line: problem; exit 1 when any.\n"
       "--coverage also runs the conversation tests and fails below 100% node/option coverage.");
-  cmd->add_option("--knowledge", args->knowledge_dir, "Directory of guides (*.md)")
-      ->envname("GUIDECHAT_KNOWLEDGE")
-      ->capture_default_str();
-  cmd->add_option("--dialogs", args->dialogs_dir, "Directory of flows (*.json)")
-      ->envname("GUIDECHAT_DIALOGS")
-      ->capture_default_str();
+  add_content_options(cmd, &args->knowledge_dir, &args->dialogs_dir);
   cmd->add_flag("--coverage", args->coverage,
                 "Run the conversation tests and report flow node/option coverage");
   cmd->add_option("--conversations", args->conversations_dir,

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "dialog/flow.hpp"
 #include "dialog/graph.hpp"
 #include "knowledge/knowledge_base.hpp"
@@ -51,17 +52,9 @@ void run_graph(const GraphArgs& args) {
 
 void add_graph_command(CLI::App& app) {
   auto args = std::make_shared<GraphArgs>();
-  auto paths = session::default_content_paths();
-  args->knowledge_dir = paths.knowledge.string();
-  args->dialogs_dir = paths.dialogs.string();
   CLI::App* cmd = app.add_subcommand("graph", "Print a flow as a Graphviz DOT graph.");
   cmd->add_option("flow", args->flow, "The flow id, e.g. symptom-check")->required();
-  cmd->add_option("--knowledge", args->knowledge_dir, "Directory of guides (*.md)")
-      ->envname("GUIDECHAT_KNOWLEDGE")
-      ->capture_default_str();
-  cmd->add_option("--dialogs", args->dialogs_dir, "Directory of flows (*.json)")
-      ->envname("GUIDECHAT_DIALOGS")
-      ->capture_default_str();
+  add_content_options(cmd, &args->knowledge_dir, &args->dialogs_dir);
   cmd->callback([args] { run_graph(*args); });
 }
 

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/output.hpp"
 #include "server/client_address.hpp"
 #include "server/server.hpp"
 #include "session/content.hpp"
@@ -50,10 +51,7 @@ void run_serve(ServeArgs& args) {
 void add_serve_command(CLI::App& app) {
   auto args = std::make_shared<ServeArgs>();
   auto& o = args->options;
-  auto paths = session::default_content_paths();
-  o.knowledge_dir = paths.knowledge.string();
-  o.dialogs_dir = paths.dialogs.string();
-  o.db_path = paths.db;
+  o.db_path = session::default_content_paths().db;
 
   CLI::App* cmd = app.add_subcommand(
       "serve",
@@ -66,12 +64,7 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--port", o.port, "TCP port (0: any free port, logged at ready)")
       ->envname("GUIDECHAT_PORT")
       ->capture_default_str();
-  cmd->add_option("--knowledge", o.knowledge_dir, "Directory of guides (*.md)")
-      ->envname("GUIDECHAT_KNOWLEDGE")
-      ->capture_default_str();
-  cmd->add_option("--dialogs", o.dialogs_dir, "Directory of flows (*.json)")
-      ->envname("GUIDECHAT_DIALOGS")
-      ->capture_default_str();
+  add_content_options(cmd, &o.knowledge_dir, &o.dialogs_dir);
   cmd->add_option("--web", o.web_dir, "Directory of the chat page and widget files")
       ->envname("GUIDECHAT_WEB")
       ->capture_default_str();

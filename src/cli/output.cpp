@@ -4,6 +4,8 @@
 #include <iostream>
 #include <string>
 
+#include "session/content.hpp"
+
 namespace guidechat::cli {
 
 namespace {
@@ -53,6 +55,18 @@ void print_parts(const std::vector<protocol::Part>& parts) {
         break;
     }
   }
+}
+
+void add_content_options(CLI::App* cmd, std::string* knowledge_dir, std::string* dialogs_dir) {
+  auto paths = session::default_content_paths();
+  *knowledge_dir = paths.knowledge.string();
+  *dialogs_dir = paths.dialogs.string();
+  cmd->add_option("--knowledge", *knowledge_dir, "Directory of guides (*.md)")
+      ->envname("GUIDECHAT_KNOWLEDGE")
+      ->capture_default_str();
+  cmd->add_option("--dialogs", *dialogs_dir, "Directory of flows (*.json)")
+      ->envname("GUIDECHAT_DIALOGS")
+      ->capture_default_str();
 }
 
 Result<session::TokenSealer> sealer_from_env() {
