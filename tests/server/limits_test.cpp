@@ -1,6 +1,9 @@
 // Hostile or careless clients: oversize messages, floods, foreign origins,
 // too many connections. Each is refused with the documented error or HTTP
 // status, and the server stays healthy.
+#include <chrono>
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include <memory>
@@ -190,9 +193,13 @@ TEST_CASE("a client that does not read its replies is dropped", "[server][limits
       }
     }
   }
-  if (!dropped) {
+  // A slow (e.g. sanitized) server may still be working through what it has
+  // read: give it time to reach its queue limit rather than racing it.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (!dropped && std::chrono::steady_clock::now() < deadline) {
     auto m = http_request(server.port(), "GET", "/metrics");
     dropped = m.body.find("guidechat_slow_clients_dropped_total 1") != std::string::npos;
+    if (!dropped) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   CHECK(dropped);
   CHECK(http_request(server.port(), "GET", "/healthz").status == 200);
