@@ -425,7 +425,7 @@ TEST_CASE("a message flood is answered in order, then rate limited, then closed"
     // The server stops reading once it decides to close; later sends may fail.
     if (!c->send_text(json{{"type", "say"}, {"id", i}, {"text", "eye twitch"}}.dump())) break;
   }
-  int replies = 0, limited = 0, next_id = 0;
+  int replies = 0, limited = 0, refused_in_a_row = 0, next_id = 0;
   Frame f;
   while ((f = c->read()).kind == Frame::Kind::kText) {
     json a = f.json();
@@ -435,18 +435,24 @@ TEST_CASE("a message flood is answered in order, then rate limited, then closed"
     if (a.value("type", "") == "reply") {
       REQUIRE(a.value("reply_to", -1) == next_id);
       ++replies;
+      refused_in_a_row = 0;
     } else {
       REQUIRE(a.value("code", "") == "rate_limited");
       if (a.contains("reply_to")) REQUIRE(a["reply_to"] == next_id);
       ++limited;
+      ++refused_in_a_row;
     }
     ++next_id;
   }
   // The burst (20) is served, then refusals until the connection is closed
-  // for abuse (policy violation, 1008) after the tenth refusal in a row.
+  // for abuse (policy violation, 1008) after the tenth refusal in a row. A
+  // slow (sanitized) server may refill the bucket in between, so a message
+  // or two more may be served and the run of refusals start again: what is
+  // exact is the last run.
   CHECK(replies >= 20);
-  CHECK(replies < 40);
-  CHECK(limited == 10);
+  CHECK(replies < kSent / 2);
+  CHECK(limited >= 10);
+  CHECK(refused_in_a_row == 10);
   REQUIRE(f.kind == Frame::Kind::kClosed);
   CHECK(f.close_code == 1008);
   CHECK(fresh_client_answered(port));
