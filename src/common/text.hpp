@@ -14,6 +14,9 @@ namespace guidechat::text {
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates).
 bool valid_utf8(std::string_view s);
+// The length of the well-formed UTF-8 sequence at s[at] (1 for ASCII), or 0
+// when the bytes there are not one. `at` < s.size().
+std::size_t utf8_sequence(std::string_view s, std::size_t at);
 
 // Lower-cases ASCII letters, maps typographic apostrophes to "'", and turns
 // every other non-letter/digit byte (punctuation, control characters,

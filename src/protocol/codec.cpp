@@ -10,6 +10,7 @@
 
 #include "common/limits.hpp"
 #include "common/text.hpp"
+#include "protocol/json_writer.hpp"
 
 namespace guidechat::protocol {
 
@@ -27,7 +28,7 @@ Parsed fail(ErrorCode code, std::string message, MessageId id = {}) {
 }
 
 // Nesting depth of a JSON text, counted without parsing so that hostile
-// inputs (10,000 open brackets) never reach a recursive parser.
+// inputs (10,000 open brackets) never reach the parser.
 int max_depth(std::string_view s) {
   int depth = 0, deepest = 0;
   bool in_string = false, escaped = false;
@@ -53,69 +54,299 @@ int max_depth(std::string_view s) {
   return deepest;
 }
 
+// What a member of the message held, as far as the checks below need it.
+struct Value {
+  enum class Kind { kAbsent, kNull, kBool, kInteger, kUnsigned, kFloat, kString, kArray, kObject };
+  Kind kind = Kind::kAbsent;
+  std::string text;             // kString
+  std::int64_t integer = 0;     // kInteger
+  std::uint64_t unsigned_ = 0;  // kUnsigned
+};
+
+// The members of the message object that the protocol reads.
+struct Fields {
+  Value id, type, session, text, ask, flow, options;
+  std::vector<Value> option_items;  // the elements of "options" when it is an array
+};
+
+// nlohmann's SAX interface: the message is read in one pass without building
+// a tree (which cost more than everything else in parsing). Only members of
+// the top-level object are kept; every object's keys are checked for
+// duplicates.
+class MessageReader {
+ public:
+  using number_integer_t = json::number_integer_t;
+  using number_unsigned_t = json::number_unsigned_t;
+  using number_float_t = json::number_float_t;
+  using string_t = json::string_t;
+  using binary_t = json::binary_t;
+
+  Fields fields;
+  Value::Kind top = Value::Kind::kAbsent;  // the kind of the whole message
+  bool duplicate = false;
+
+  bool null() { return scalar(Value::Kind::kNull); }
+  bool boolean(bool) { return scalar(Value::Kind::kBool); }
+  bool number_integer(number_integer_t n) {
+    if (Value* v = target()) {
+      *v = Value{Value::Kind::kInteger, {}, n, 0};
+    }
+    return done_value();
+  }
+  bool number_unsigned(number_unsigned_t n) {
+    if (Value* v = target()) {
+      *v = Value{Value::Kind::kUnsigned, {}, 0, n};
+    }
+    return done_value();
+  }
+  bool number_float(number_float_t, const string_t&) { return scalar(Value::Kind::kFloat); }
+  bool string(string_t& s) {
+    if (Value* v = target()) {
+      *v = Value{Value::Kind::kString, std::move(s), 0, 0};
+    }
+    return done_value();
+  }
+  bool binary(binary_t&) { return scalar(Value::Kind::kNull); }  // never produced for JSON text
+
+  bool start_object(std::size_t) {
+    if (Value* v = target()) *v = Value{Value::Kind::kObject, {}, 0, 0};
+    open(Container::kObject);
+    keys_.emplace_back();
+    return true;
+  }
+  bool key(string_t& k) {
+    if (!keys_.back().insert(k).second) duplicate = true;
+    if (stack_.size() == 1) current_ = member(k);
+    return true;
+  }
+  bool end_object() {
+    keys_.pop_back();
+    return close();
+  }
+  bool start_array(std::size_t) {
+    if (Value* v = target()) {
+      *v = Value{Value::Kind::kArray, {}, 0, 0};
+      if (v == &fields.options) fields.option_items.clear();
+    }
+    open(Container::kArray);
+    return true;
+  }
+  bool end_array() { return close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
+
+ private:
+  enum class Container { kObject, kArray };
+
+  Value* member(std::string_view k) {
+    if (k == "id") return &fields.id;
+    if (k == "type") return &fields.type;
+    if (k == "session") return &fields.session;
+    if (k == "text") return &fields.text;
+    if (k == "ask") return &fields.ask;
+    if (k == "flow") return &fields.flow;
+    if (k == "options") return &fields.options;
+    return nullptr;
+  }
+
+  // Where the value being read goes: the whole message, a member of it, or
+  // an element of its "options" array; nullptr when it is not kept.
+  Value* target() {
+    if (stack_.empty()) return &top_value_;
+    if (stack_.size() == 1) return current_;
+    if (stack_.size() == 2 && stack_.back() == Container::kArray && options_open_) {
+      return &fields.option_items.emplace_back();
+    }
+    return nullptr;
+  }
+
+  bool scalar(Value::Kind kind) {
+    if (Value* v = target()) *v = Value{kind, {}, 0, 0};
+    return done_value();
+  }
+
+  bool done_value() {
+    if (stack_.empty()) top = top_value_.kind;
+    if (stack_.size() == 1) current_ = nullptr;
+    return true;
+  }
+
+  void open(Container c) {
+    if (stack_.empty()) top = c == Container::kObject ? Value::Kind::kObject : Value::Kind::kArray;
+    if (stack_.size() == 1) options_open_ = current_ == &fields.options && c == Container::kArray;
+    stack_.push_back(c);
+  }
+
+  bool close() {
+    stack_.pop_back();
+    if (stack_.size() == 1) options_open_ = false;
+    return done_value();
+  }
+
+  std::vector<Container> stack_;
+  std::vector<std::set<std::string>> keys_;  // one per open object
+  Value* current_ = nullptr;                 // the top-level member being read
+  Value top_value_;
+  bool options_open_ = false;
+};
+
 // Reads "id": a string of at most kMaxIdChars, or an integer.
-bool read_id(const json& j, MessageId* id, std::string* why) {
-  auto it = j.find("id");
-  if (it == j.end() || it->is_null()) return true;
-  if (it->is_string()) {
-    const auto& s = it->get_ref<const std::string&>();
-    if (s.size() > limits::kMaxIdChars) {
-      *why = "\"id\" is longer than 64 characters";
+bool read_id(const Value& v, MessageId* id, std::string* why) {
+  switch (v.kind) {
+    case Value::Kind::kAbsent:
+    case Value::Kind::kNull:
+      return true;
+    case Value::Kind::kString:
+      if (v.text.size() > limits::kMaxIdChars) {
+        *why = "\"id\" is longer than 64 characters";
+        return false;
+      }
+      *id = v.text;
+      return true;
+    case Value::Kind::kUnsigned:
+      if (v.unsigned_ > static_cast<std::uint64_t>(INT64_MAX)) {
+        *why = "\"id\" is out of range";
+        return false;
+      }
+      *id = static_cast<std::int64_t>(v.unsigned_);
+      return true;
+    case Value::Kind::kInteger:
+      *id = v.integer;
+      return true;
+    default:
+      *why = "\"id\" must be a string or an integer";
       return false;
-    }
-    *id = s;
-    return true;
   }
-  if (it->is_number_unsigned()) {
-    if (it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-      *why = "\"id\" is out of range";
-      return false;
-    }
-    *id = static_cast<std::int64_t>(it->get<std::uint64_t>());
-    return true;
-  }
-  if (it->is_number_integer()) {
-    *id = it->get<std::int64_t>();
-    return true;
-  }
-  *why = "\"id\" must be a string or an integer";
-  return false;
 }
 
 // A required string field that names something (flow, ask, option).
-bool read_name(const json& j, const char* field, std::string* out, std::string* why) {
-  auto it = j.find(field);
-  if (it == j.end()) {
+bool read_name(Value& v, const char* field, std::string* out, std::string* why) {
+  if (v.kind == Value::Kind::kAbsent) {
     *why = std::string("missing field \"") + field + "\"";
     return false;
   }
-  if (!it->is_string()) {
+  if (v.kind != Value::Kind::kString) {
     *why = std::string("\"") + field + "\" must be a string";
     return false;
   }
-  const auto& s = it->get_ref<const std::string&>();
-  if (s.empty() || s.size() > limits::kMaxIdChars) {
+  if (v.text.empty() || v.text.size() > limits::kMaxIdChars) {
     *why = std::string("\"") + field + "\" must be 1 to 64 characters";
     return false;
   }
-  *out = s;
+  *out = std::move(v.text);
   return true;
 }
 
-json id_json(const MessageId& id) {
-  if (auto* s = std::get_if<std::string>(&id)) return *s;
-  if (auto* n = std::get_if<std::int64_t>(&id)) return *n;
-  return nullptr;
+void write_id(JsonWriter& w, const MessageId& id) {
+  if (auto* s = std::get_if<std::string>(&id)) return w.string(*s);
+  if (auto* n = std::get_if<std::int64_t>(&id)) return w.integer(*n);
+  w.null();
 }
 
-std::string dump(const json& j) {
-  // replace: a stray invalid byte can never turn a reply into an exception.
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+void write_source(JsonWriter& w, const Source& s) {
+  w.key("source");
+  w.begin_object();
+  w.key("section");
+  w.string(s.section);
+  w.key("title");
+  w.string(s.title);
+  w.end_object();
 }
 
-json source_json(const Source& s) {
-  return json{{"section", s.section}, {"title", s.title}};
+// Members in sorted order, as nlohmann's std::map-backed objects print them.
+void write_part(JsonWriter& w, const Part& part) {
+  w.begin_object();
+  switch (part.type) {
+    case PartType::kText:
+      w.key("text");
+      w.string(part.text);
+      w.key("type");
+      w.string("text");
+      break;
+    case PartType::kAnswer:
+      w.key("score");
+      w.number(std::round(part.score * 1000.0) / 1000.0);
+      write_source(w, part.source);
+      w.key("text");
+      w.string(part.text);
+      w.key("type");
+      w.string("answer");
+      break;
+    case PartType::kAsk:
+      w.key("free_text");
+      w.boolean(part.free_text);
+      w.key("id");
+      w.string(part.id);
+      w.key("multiple");
+      w.boolean(part.multiple);
+      w.key("options");
+      w.begin_array();
+      for (const auto& o : part.options) {
+        w.begin_object();
+        w.key("id");
+        w.string(o.id);
+        w.key("label");
+        w.string(o.label);
+        w.end_object();
+      }
+      w.end_array();
+      w.key("text");
+      w.string(part.text);
+      w.key("type");
+      w.string("ask");
+      break;
+    case PartType::kOutcome:
+      w.key("level");
+      w.string(part.level);
+      write_source(w, part.source);
+      w.key("text");
+      w.string(part.text);
+      w.key("type");
+      w.string("outcome");
+      break;
+    case PartType::kFallback:
+      w.key("suggestions");
+      w.begin_array();
+      for (const auto& s : part.suggestions) w.string(s);
+      w.end_array();
+      w.key("text");
+      w.string(part.text);
+      w.key("type");
+      w.string("fallback");
+      break;
+    case PartType::kSummary:
+      w.key("items");
+      w.begin_array();
+      for (const auto& i : part.items) {
+        w.begin_object();
+        w.key("answer");
+        w.string(i.answer);
+        w.key("question");
+        w.string(i.question);
+        w.end_object();
+      }
+      w.end_array();
+      w.key("text");
+      w.string(part.text);
+      w.key("type");
+      w.string("summary");
+      break;
+  }
+  w.end_object();
 }
+
+void write_parts(JsonWriter& w, const std::vector<Part>& parts) {
+  w.key("parts");
+  w.begin_array();
+  for (const auto& p : parts) write_part(w, p);
+  w.end_array();
+}
+
+// A reply frame is a few hundred bytes: one allocation for most. Kept under
+// 1,008 bytes, glibc's smallest "large" request, which would make malloc
+// consolidate its fast bins on every turn.
+constexpr std::size_t kFrameReserve = 960;
 
 }  // namespace
 
@@ -125,57 +356,53 @@ Parsed parse_client(std::string_view frame) {
     return fail(ErrorCode::kBadMessage, "message is nested too deeply");
   }
 
-  // Duplicate keys are refused: two readers of the same message must never
-  // disagree on what it says.
-  std::vector<std::set<std::string>> keys;
-  bool duplicate = false;
-  auto callback = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-        keys.emplace_back();
-        break;
-      case json::parse_event_t::object_end:
-        if (!keys.empty()) keys.pop_back();
-        break;
-      case json::parse_event_t::key:
-        if (!keys.empty() && !keys.back().insert(parsed.get<std::string>()).second) {
-          duplicate = true;
-        }
-        break;
-      default:
-        break;
-    }
-    return true;
-  };
-  json j = json::parse(frame.begin(), frame.end(), callback, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return fail(ErrorCode::kBadJson, "message is not valid JSON");
-  if (!j.is_object()) return fail(ErrorCode::kBadMessage, "message must be a JSON object");
+  MessageReader reader;
+  bool ok = false;
+  try {
+    ok = json::sax_parse(frame.begin(), frame.end(), &reader);
+  } catch (const std::exception&) {
+    ok = false;  // the SAX parser reports errors through parse_error; this is belt and braces
+  }
+  if (!ok) return fail(ErrorCode::kBadJson, "message is not valid JSON");
+  if (reader.top != Value::Kind::kObject) {
+    return fail(ErrorCode::kBadMessage, "message must be a JSON object");
+  }
+  Fields& f = reader.fields;
 
   std::string why;
   MessageId id;
-  if (!read_id(j, &id, &why)) return fail(ErrorCode::kBadMessage, why);
-  if (duplicate) return fail(ErrorCode::kBadMessage, "message has a duplicate key", id);
+  if (!read_id(f.id, &id, &why)) return fail(ErrorCode::kBadMessage, why);
+  // Duplicate keys are refused: two readers of the same message must never
+  // disagree on what it says.
+  if (reader.duplicate) return fail(ErrorCode::kBadMessage, "message has a duplicate key", id);
 
-  auto type_it = j.find("type");
-  if (type_it == j.end()) return fail(ErrorCode::kBadMessage, "missing field \"type\"", id);
-  if (!type_it->is_string()) return fail(ErrorCode::kBadMessage, "\"type\" must be a string", id);
-  const auto& type = type_it->get_ref<const std::string&>();
+  if (f.type.kind == Value::Kind::kAbsent) {
+    return fail(ErrorCode::kBadMessage, "missing field \"type\"", id);
+  }
+  if (f.type.kind != Value::Kind::kString) {
+    return fail(ErrorCode::kBadMessage, "\"type\" must be a string", id);
+  }
+  const std::string& type = f.type.text;
 
   ClientMessage m;
   m.id = id;
   if (type == "hello") {
     m.type = ClientType::kHello;
-    auto it = j.find("session");
-    if (it != j.end() && !it->is_null()) {
-      if (!it->is_string()) return fail(ErrorCode::kBadMessage, "\"session\" must be a string", id);
-      m.session = it->get<std::string>();
+    if (f.session.kind != Value::Kind::kAbsent && f.session.kind != Value::Kind::kNull) {
+      if (f.session.kind != Value::Kind::kString) {
+        return fail(ErrorCode::kBadMessage, "\"session\" must be a string", id);
+      }
+      m.session = std::move(f.session.text);
     }
   } else if (type == "say") {
     m.type = ClientType::kSay;
-    auto it = j.find("text");
-    if (it == j.end()) return fail(ErrorCode::kBadMessage, "missing field \"text\"", id);
-    if (!it->is_string()) return fail(ErrorCode::kBadMessage, "\"text\" must be a string", id);
-    m.text = it->get<std::string>();
+    if (f.text.kind == Value::Kind::kAbsent) {
+      return fail(ErrorCode::kBadMessage, "missing field \"text\"", id);
+    }
+    if (f.text.kind != Value::Kind::kString) {
+      return fail(ErrorCode::kBadMessage, "\"text\" must be a string", id);
+    }
+    m.text = std::move(f.text.text);
     if (m.text.size() > limits::kMaxSayBytes) {
       return fail(ErrorCode::kTooLarge,
                   "\"text\" is longer than " + std::to_string(limits::kMaxSayBytes) + " bytes", id);
@@ -183,24 +410,26 @@ Parsed parse_client(std::string_view frame) {
     if (text::trim(m.text).empty()) return fail(ErrorCode::kBadMessage, "\"text\" is empty", id);
   } else if (type == "choose") {
     m.type = ClientType::kChoose;
-    if (!read_name(j, "ask", &m.ask, &why)) return fail(ErrorCode::kBadMessage, why, id);
-    auto it = j.find("options");
-    if (it == j.end()) return fail(ErrorCode::kBadMessage, "missing field \"options\"", id);
-    if (!it->is_array()) return fail(ErrorCode::kBadMessage, "\"options\" must be an array", id);
-    if (it->empty() || it->size() > kMaxChooseOptions) {
+    if (!read_name(f.ask, "ask", &m.ask, &why)) return fail(ErrorCode::kBadMessage, why, id);
+    if (f.options.kind == Value::Kind::kAbsent) {
+      return fail(ErrorCode::kBadMessage, "missing field \"options\"", id);
+    }
+    if (f.options.kind != Value::Kind::kArray) {
+      return fail(ErrorCode::kBadMessage, "\"options\" must be an array", id);
+    }
+    if (f.option_items.empty() || f.option_items.size() > kMaxChooseOptions) {
       return fail(ErrorCode::kBadMessage, "\"options\" must hold 1 to 32 option ids", id);
     }
-    for (const auto& o : *it) {
-      if (!o.is_string() || o.get_ref<const std::string&>().empty() ||
-          o.get_ref<const std::string&>().size() > limits::kMaxIdChars) {
+    for (auto& o : f.option_items) {
+      if (o.kind != Value::Kind::kString || o.text.empty() || o.text.size() > limits::kMaxIdChars) {
         return fail(ErrorCode::kBadMessage, "each option must be a string of 1 to 64 characters",
                     id);
       }
-      m.options.push_back(o.get<std::string>());
+      m.options.push_back(std::move(o.text));
     }
   } else if (type == "start") {
     m.type = ClientType::kStart;
-    if (!read_name(j, "flow", &m.flow, &why)) return fail(ErrorCode::kBadMessage, why, id);
+    if (!read_name(f.flow, "flow", &m.flow, &why)) return fail(ErrorCode::kBadMessage, why, id);
   } else if (type == "summary") {
     m.type = ClientType::kSummary;
   } else if (type == "reset") {
@@ -214,76 +443,79 @@ Parsed parse_client(std::string_view frame) {
   return p;
 }
 
-json part_to_json(const Part& part) {
-  switch (part.type) {
-    case PartType::kText:
-      return json{{"type", "text"}, {"text", part.text}};
-    case PartType::kAnswer:
-      return json{{"type", "answer"},
-                  {"text", part.text},
-                  {"source", source_json(part.source)},
-                  {"score", std::round(part.score * 1000.0) / 1000.0}};
-    case PartType::kAsk: {
-      json options = json::array();
-      for (const auto& o : part.options) options.push_back({{"id", o.id}, {"label", o.label}});
-      return json{{"type", "ask"},
-                  {"id", part.id},
-                  {"text", part.text},
-                  {"options", std::move(options)},
-                  {"multiple", part.multiple},
-                  {"free_text", part.free_text}};
-    }
-    case PartType::kOutcome:
-      return json{{"type", "outcome"},
-                  {"level", part.level},
-                  {"text", part.text},
-                  {"source", source_json(part.source)}};
-    case PartType::kFallback:
-      return json{{"type", "fallback"}, {"text", part.text}, {"suggestions", part.suggestions}};
-    case PartType::kSummary: {
-      json items = json::array();
-      for (const auto& i : part.items)
-        items.push_back({{"question", i.question}, {"answer", i.answer}});
-      return json{{"type", "summary"}, {"items", std::move(items)}, {"text", part.text}};
-    }
-  }
-  return json{{"type", "text"}, {"text", part.text}};
-}
-
-json reply_to_json(const MessageId& reply_to, std::string_view session,
-                   const std::vector<Part>& parts) {
-  json j{{"type", "reply"}};
-  if (!std::holds_alternative<std::monostate>(reply_to)) j["reply_to"] = id_json(reply_to);
-  j["session"] = session;
-  json arr = json::array();
-  for (const auto& p : parts) arr.push_back(part_to_json(p));
-  j["parts"] = std::move(arr);
-  return j;
-}
-
 std::string build_welcome(std::string_view session, const std::vector<FlowInfo>& flows,
                           const std::vector<Part>& parts) {
-  json fl = json::array();
-  for (const auto& f : flows) fl.push_back({{"id", f.id}, {"title", f.title}});
-  json arr = json::array();
-  for (const auto& p : parts) arr.push_back(part_to_json(p));
-  return dump(json{{"type", "welcome"},
-                   {"session", session},
-                   {"flows", std::move(fl)},
-                   {"parts", std::move(arr)}});
+  std::string out;
+  out.reserve(kFrameReserve);
+  JsonWriter w(&out);
+  w.begin_object();
+  w.key("flows");
+  w.begin_array();
+  for (const auto& f : flows) {
+    w.begin_object();
+    w.key("id");
+    w.string(f.id);
+    w.key("title");
+    w.string(f.title);
+    w.end_object();
+  }
+  w.end_array();
+  write_parts(w, parts);
+  w.key("session");
+  w.string(session);
+  w.key("type");
+  w.string("welcome");
+  w.end_object();
+  return out;
 }
 
 std::string build_reply(const MessageId& reply_to, std::string_view session,
                         const std::vector<Part>& parts) {
-  return dump(reply_to_json(reply_to, session, parts));
+  std::string out;
+  out.reserve(kFrameReserve);
+  JsonWriter w(&out);
+  w.begin_object();
+  write_parts(w, parts);
+  if (!std::holds_alternative<std::monostate>(reply_to)) {
+    w.key("reply_to");
+    write_id(w, reply_to);
+  }
+  w.key("session");
+  w.string(session);
+  w.key("type");
+  w.string("reply");
+  w.end_object();
+  return out;
 }
 
 std::string build_error(const MessageId& reply_to, ErrorCode code, std::string_view message) {
-  json j{{"type", "error"}};
-  if (!std::holds_alternative<std::monostate>(reply_to)) j["reply_to"] = id_json(reply_to);
-  j["code"] = code_name(code);
-  j["message"] = message;
-  return dump(j);
+  std::string out;
+  JsonWriter w(&out);
+  w.begin_object();
+  w.key("code");
+  w.string(code_name(code));
+  w.key("message");
+  w.string(message);
+  if (!std::holds_alternative<std::monostate>(reply_to)) {
+    w.key("reply_to");
+    write_id(w, reply_to);
+  }
+  w.key("type");
+  w.string("error");
+  w.end_object();
+  return out;
+}
+
+json part_to_json(const Part& part) {
+  std::string out;
+  JsonWriter w(&out);
+  write_part(w, part);
+  return json::parse(out);
+}
+
+json reply_to_json(const MessageId& reply_to, std::string_view session,
+                   const std::vector<Part>& parts) {
+  return json::parse(build_reply(reply_to, session, parts));
 }
 
 }  // namespace guidechat::protocol

@@ -81,8 +81,8 @@ TEST_CASE("well-formed JSON of the wrong shape gets bad_message") {
 }
 
 TEST_CASE("deep nesting is refused before parsing") {
-  std::string deep = R"({"type":"say","text":"x","n":)" + std::string(10000, '[') +
-                     std::string(10000, ']') + "}";
+  std::string deep =
+      R"({"type":"say","text":"x","n":)" + std::string(10000, '[') + std::string(10000, ']') + "}";
   CHECK(code_of(deep) == ErrorCode::kBadMessage);
   // Brackets inside strings do not count.
   CHECK(message_of(R"({"type":"say","text":"[[[[[[[[[[[[[[[[[[[[[[[[[["})").text.size() == 26);

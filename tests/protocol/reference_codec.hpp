@@ -1,0 +1,23 @@
+// The first, tree-based implementation of the protocol codec, kept as a test
+// oracle for the fast one (see reference_codec.cpp).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "protocol/codec.hpp"
+
+namespace guidechat::protocol::reference {
+
+Parsed parse_client(std::string_view frame);
+std::string build_welcome(std::string_view session, const std::vector<FlowInfo>& flows,
+                          const std::vector<Part>& parts);
+std::string build_reply(const MessageId& reply_to, std::string_view session,
+                        const std::vector<Part>& parts);
+std::string build_error(const MessageId& reply_to, ErrorCode code, std::string_view message);
+nlohmann::json part_to_json(const Part& part);
+
+}  // namespace guidechat::protocol::reference
