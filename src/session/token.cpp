@@ -1,5 +1,7 @@
 #include "session/token.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -20,30 +22,31 @@ constexpr std::string_view kPrefix = "v1.";
 constexpr std::size_t kNonceBytes = 12;
 constexpr std::size_t kTagBytes = 16;
 constexpr std::size_t kExpiryBytes = 8;
+// Encoded dialog states are tens of bytes (dialog/state.hpp); larger ones
+// are sealed from the heap.
+constexpr std::size_t kSmallState = 256;
 
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-std::string base64url_encode(const std::vector<unsigned char>& in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
+void base64url_append(const unsigned char* in, std::size_t size, std::string* out) {
+  out->reserve(out->size() + (size + 2) / 3 * 4);
   std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
+  for (; i + 2 < size; i += 3) {
     unsigned v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
-    for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
+    for (int s = 18; s >= 0; s -= 6) out->push_back(kAlphabet[(v >> s) & 63]);
   }
-  if (i + 1 == in.size()) {
+  if (i + 1 == size) {
     unsigned v = in[i] << 16;
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-  } else if (i + 2 == in.size()) {
+    out->push_back(kAlphabet[(v >> 18) & 63]);
+    out->push_back(kAlphabet[(v >> 12) & 63]);
+  } else if (i + 2 == size) {
     unsigned v = (in[i] << 16) | (in[i + 1] << 8);
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(kAlphabet[(v >> 6) & 63]);
+    out->push_back(kAlphabet[(v >> 18) & 63]);
+    out->push_back(kAlphabet[(v >> 12) & 63]);
+    out->push_back(kAlphabet[(v >> 6) & 63]);
   }
-  return out;
 }
 
 bool base64url_decode(std::string_view in, std::vector<unsigned char>* out) {
@@ -84,7 +87,59 @@ int hex_value(char c) {
   return -1;
 }
 
+// AES-256-GCM, fetched once: EVP_aes_256_gcm() would look it up again on
+// every initialisation.
+const EVP_CIPHER* aes_256_gcm() {
+  static EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
+  return cipher;
+}
+
+// Nonces come from a per-thread buffer of CSPRNG output refilled every
+// kNonceBatch seals: one RAND_bytes call per token cost more than the
+// encryption. The bytes are as random as RAND_bytes's; the server never
+// forks after start (a forked child would repeat the parent's buffer).
+constexpr std::size_t kNonceBatch = 256;
+
+void next_nonce(unsigned char* nonce) {
+  thread_local std::array<unsigned char, kNonceBatch * kNonceBytes> pool;
+  thread_local std::size_t used = kNonceBatch;
+  if (used == kNonceBatch) {
+    if (RAND_bytes(pool.data(), static_cast<int>(pool.size())) != 1) std::abort();
+    used = 0;
+  }
+  std::copy_n(pool.data() + used * kNonceBytes, kNonceBytes, nonce);
+  // Used bytes are wiped so that no nonce is ever handed out twice.
+  std::fill_n(pool.data() + used * kNonceBytes, kNonceBytes, 0);
+  ++used;
+}
+
+// This thread's encryption context, keyed for the sealer `key_id` (one
+// key schedule per thread and key instead of one per seal).
+EVP_CIPHER_CTX* thread_encrypt_context(const std::array<std::uint8_t, 32>& key,
+                                       std::uint64_t key_id) {
+  struct Slot {
+    CipherCtx ctx{nullptr, &EVP_CIPHER_CTX_free};
+    std::uint64_t key_id = 0;
+  };
+  thread_local Slot slot;
+  if (!slot.ctx) slot.ctx.reset(EVP_CIPHER_CTX_new());
+  if (!slot.ctx) return nullptr;
+  if (slot.key_id != key_id) {
+    if (EVP_EncryptInit_ex(slot.ctx.get(), aes_256_gcm(), nullptr, key.data(), nullptr) != 1) {
+      slot.key_id = 0;
+      return nullptr;
+    }
+    slot.key_id = key_id;
+  }
+  return slot.ctx.get();
+}
+
+std::atomic<std::uint64_t> g_next_key_id{1};
+
 }  // namespace
+
+TokenSealer::TokenSealer(const std::array<std::uint8_t, kKeyBytes>& key)
+    : key_(key), key_id_(g_next_key_id.fetch_add(1)) {}
 
 Result<TokenSealer> TokenSealer::from_material(std::string_view material) {
   material = text::trim(material);
@@ -125,30 +180,41 @@ std::string TokenSealer::seal(std::string_view state, Clock::time_point now,
                               std::chrono::seconds ttl) const {
   std::int64_t expiry =
       std::chrono::duration_cast<std::chrono::seconds>((now + ttl).time_since_epoch()).count();
-  std::vector<unsigned char> plain(kExpiryBytes + state.size());
+  // nonce | expiry | state | tag, encrypted in place; on the stack for the
+  // usual few dozen bytes of state.
+  const std::size_t plain_len = kExpiryBytes + state.size();
+  const std::size_t total = kNonceBytes + plain_len + kTagBytes;
+  std::array<unsigned char, kNonceBytes + kExpiryBytes + kSmallState + kTagBytes> small;
+  std::vector<unsigned char> large;
+  unsigned char* buf = small.data();
+  if (total > small.size()) {
+    large.resize(total);
+    buf = large.data();
+  }
+  unsigned char* plain = buf + kNonceBytes;
   for (std::size_t i = 0; i < kExpiryBytes; ++i) {
     plain[i] = static_cast<unsigned char>(static_cast<std::uint64_t>(expiry) >> (56 - 8 * i));
   }
-  std::copy(state.begin(), state.end(), plain.begin() + kExpiryBytes);
+  std::copy(state.begin(), state.end(), plain + kExpiryBytes);
 
-  std::vector<unsigned char> out(kNonceBytes + plain.size() + kTagBytes);
   // A fresh random nonce per token: with 96 bits, collisions under one key
   // stay negligible for far more tokens than a clinic will ever issue.
-  if (RAND_bytes(out.data(), kNonceBytes) != 1) std::abort();
-  CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
+  next_nonce(buf);
+  EVP_CIPHER_CTX* ctx = thread_encrypt_context(key_, key_id_);
   int len = 0;
-  bool ok = ctx &&
-            EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), out.data()) == 1;
-  ok = ok && EVP_EncryptUpdate(ctx.get(), nullptr, &len,
-                               reinterpret_cast<const unsigned char*>(kPrefix.data()),
-                               static_cast<int>(kPrefix.size())) == 1;
-  ok = ok && EVP_EncryptUpdate(ctx.get(), out.data() + kNonceBytes, &len, plain.data(),
-                               static_cast<int>(plain.size())) == 1;
-  ok = ok && EVP_EncryptFinal_ex(ctx.get(), out.data() + kNonceBytes + len, &len) == 1;
-  ok = ok && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
-                                 out.data() + kNonceBytes + plain.size()) == 1;
+  bool ok = ctx != nullptr;
+  // Only the nonce changes between seals: the key schedule is kept.
+  ok = ok && EVP_EncryptInit_ex(ctx, nullptr, nullptr, nullptr, buf) == 1;
+  ok = ok &&
+       EVP_EncryptUpdate(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(kPrefix.data()),
+                         static_cast<int>(kPrefix.size())) == 1;
+  ok = ok && EVP_EncryptUpdate(ctx, plain, &len, plain, static_cast<int>(plain_len)) == 1;
+  ok = ok && EVP_EncryptFinal_ex(ctx, plain + len, &len) == 1;
+  ok = ok && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, kTagBytes, plain + plain_len) == 1;
   if (!ok) std::abort();  // only on OpenSSL allocation failure
-  return std::string(kPrefix) + base64url_encode(out);
+  std::string token(kPrefix);
+  base64url_append(buf, total, &token);
+  return token;
 }
 
 Result<std::string> TokenSealer::open(std::string_view token, Clock::time_point now) const {
@@ -162,8 +228,8 @@ Result<std::string> TokenSealer::open(std::string_view token, Clock::time_point 
   std::vector<unsigned char> plain(cipher_len);
   CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
   int len = 0;
-  bool ok = ctx &&
-            EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), raw.data()) == 1;
+  bool ok =
+      ctx && EVP_DecryptInit_ex(ctx.get(), aes_256_gcm(), nullptr, key_.data(), raw.data()) == 1;
   ok = ok && EVP_DecryptUpdate(ctx.get(), nullptr, &len,
                                reinterpret_cast<const unsigned char*>(kPrefix.data()),
                                static_cast<int>(kPrefix.size())) == 1;

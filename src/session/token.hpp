@@ -7,7 +7,8 @@
 // encoded state. The prefix is bound as additional authenticated data.
 //
 // Thread-safety: a TokenSealer is immutable; seal() and open() are const and
-// safe to call concurrently (each call uses its own cipher context).
+// safe to call concurrently (seal() uses a cipher context and a buffer of
+// random nonces kept per thread; open() its own context per call).
 #pragma once
 
 #include <array>
@@ -40,8 +41,9 @@ class TokenSealer {
   Result<std::string> open(std::string_view token, Clock::time_point now) const;
 
  private:
-  explicit TokenSealer(const std::array<std::uint8_t, kKeyBytes>& key) : key_(key) {}
+  explicit TokenSealer(const std::array<std::uint8_t, kKeyBytes>& key);
   std::array<std::uint8_t, kKeyBytes> key_;
+  std::uint64_t key_id_;  // names the key in each thread's cached cipher context
 };
 
 }  // namespace guidechat::session

@@ -1,5 +1,10 @@
 #include "session/token.hpp"
 
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 using namespace guidechat::session;
@@ -7,7 +12,9 @@ using namespace std::chrono_literals;
 
 namespace {
 const auto kNow = Clock::time_point(std::chrono::seconds(1'800'000'000));
-TokenSealer sealer(std::string_view material) { return *TokenSealer::from_material(material); }
+TokenSealer sealer(std::string_view material) {
+  return *TokenSealer::from_material(material);
+}
 }  // namespace
 
 TEST_CASE("a sealed token opens to the same state, with its prefix") {
@@ -34,8 +41,8 @@ TEST_CASE("tampered, foreign, expired and garbage tokens are refused") {
   CHECK_FALSE(sealer("another passphrase, long enough").open(token, kNow).ok());
   CHECK_FALSE(s.open(token, kNow + 61s).ok());
   CHECK(s.open(token, kNow + 59s).ok());
-  for (std::string_view bad : {"", "v1.", "v2.abc", "v1.!!!!", "v1.a", "v1.AAAA",
-                               "garbage", "v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
+  for (std::string_view bad : {"", "v1.", "v2.abc", "v1.!!!!", "v1.a", "v1.AAAA", "garbage",
+                               "v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
     CHECK_FALSE(s.open(bad, kNow).ok());
   }
   CHECK_FALSE(s.open("v1." + std::string(10000, 'A'), kNow).ok());
@@ -52,4 +59,63 @@ TEST_CASE("key material: 64 hex digits or a passphrase of 16+ characters") {
   CHECK(b.open(a.seal("x", kNow, 60s), kNow).ok());
   auto r = TokenSealer::random();
   CHECK_FALSE(a.open(r.seal("x", kNow, 60s), kNow).ok());
+}
+
+// seal() keeps a keyed cipher context and a buffer of random nonces per
+// thread; these check that neither leaks between keys, threads or seals.
+TEST_CASE("every seal has its own nonce, across refills of the nonce buffer") {
+  auto s = sealer("a passphrase of some length");
+  std::set<std::string> nonces;
+  for (int i = 0; i < 5000; ++i) {
+    std::string token = s.seal("state" + std::to_string(i), kNow, 3600s);
+    REQUIRE(s.open(token, kNow).value() == "state" + std::to_string(i));
+    nonces.insert(token.substr(3, 16));  // base64url of the 12-byte nonce
+  }
+  CHECK(nonces.size() == 5000);
+}
+
+TEST_CASE("sealers with different keys interleaved on one thread stay apart") {
+  auto a = sealer("first passphrase, long enough");
+  auto b = sealer("second passphrase, long enough");
+  auto a_copy = a;  // a copy holds the same key
+  for (int i = 0; i < 50; ++i) {
+    std::string ta = a.seal("a", kNow, 3600s);
+    std::string tb = b.seal("b", kNow, 3600s);
+    CHECK(a.open(ta, kNow).value() == "a");
+    CHECK(a_copy.open(ta, kNow).value() == "a");
+    CHECK(b.open(tb, kNow).value() == "b");
+    CHECK_FALSE(b.open(ta, kNow).ok());
+    CHECK_FALSE(a.open(tb, kNow).ok());
+    CHECK(b.open(a_copy.seal("c", kNow, 3600s), kNow).ok() == false);
+  }
+}
+
+TEST_CASE("states larger than the stack buffer seal and open") {
+  auto s = sealer("a passphrase of some length");
+  // (open() takes tokens of up to 4 KiB: 2000 bytes of state is near that.)
+  for (std::size_t size : {0u, 1u, 255u, 256u, 257u, 2000u}) {
+    std::string state(size, '\x7f');
+    CHECK(s.open(s.seal(state, kNow, 60s), kNow).value() == state);
+  }
+}
+
+TEST_CASE("threads sealing at once get tokens that open, with distinct nonces") {
+  auto s = sealer("a passphrase of some length");
+  constexpr int kThreads = 4, kEach = 2000;
+  std::vector<std::vector<std::string>> tokens(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) tokens[t].push_back(s.seal(std::to_string(t), kNow, 60s));
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<std::string> nonces;
+  for (int t = 0; t < kThreads; ++t) {
+    for (const auto& token : tokens[t]) {
+      REQUIRE(s.open(token, kNow).value() == std::to_string(t));
+      nonces.insert(token.substr(3, 16));
+    }
+  }
+  CHECK(nonces.size() == kThreads * kEach);
 }
