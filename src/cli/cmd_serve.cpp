@@ -121,6 +121,11 @@ void add_serve_command(CLI::App& app) {
       ->envname("GUIDECHAT_MAX_SAY_BYTES")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, limits::kMaxSayBytes));
+  cmd->add_option("--search-cache", o.search_cache,
+                  "Search results remembered per I/O thread, by topic words (0: none)")
+      ->envname("GUIDECHAT_SEARCH_CACHE")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 16));
   cmd->add_option("--threads", o.threads, "I/O threads (0: one per core)")
       ->envname("GUIDECHAT_THREADS")
       ->capture_default_str()

@@ -21,6 +21,15 @@ inline constexpr std::size_t kMaxQueryTerms = 32;
 // Search confidence (0..1) at or above which the guide is taken to cover a
 // question; below it the reply is a fallback with suggestions.
 inline constexpr double kScopeThreshold = 0.6;
+// Search results cached per thread and index, by analysed query: patients
+// ask the same few things in many words. An entry holds passage numbers and
+// scores (not text) under its key, about 300 bytes for a real question, so
+// the two generations kept (up to twice this) come to about 300 KB a thread.
+inline constexpr std::size_t kSearchCacheEntries = 512;
+// A longer key (a question of many topic words, hardly asked twice; real
+// ones take 40-450 bytes) is not cached: whatever is typed, a thread's cache
+// stays under about 1.5 MB.
+inline constexpr std::size_t kMaxSearchCacheKeyBytes = 1024;
 
 // --- Protocol ---------------------------------------------------------------
 inline constexpr int kProtocolVersion = 1;

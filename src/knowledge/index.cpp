@@ -93,6 +93,100 @@ void sort_unique(std::vector<StemId>* v) {
 
 std::atomic<std::uint64_t> g_next_instance{1};
 
+// A search's outcome before it becomes a SearchResult: passage numbers, not
+// copies of the passages, so that a cached entry stays small. The rest of a
+// SearchResult follows from these (see IndexImpl::result_of).
+struct Ranked {
+  struct RankedHit {
+    std::size_t row;
+    double score;
+  };
+  std::vector<RankedHit> hits;  // best first
+  double confidence = 0.0;
+};
+
+// Recent results by cache key, in two generations: when the current one is
+// full it becomes the previous one and the older entries go. A hit in the
+// previous generation moves to the current one, so questions asked often
+// stay. At most 2 * capacity entries.
+class ResultCache {
+ public:
+  // The cached result for `key`, or null; valid until the next call.
+  const Ranked* find(const std::string& key, std::size_t capacity) {
+    if (auto it = current_.find(key); it != current_.end()) return &it->second;
+    auto it = previous_.find(key);
+    if (it == previous_.end()) return nullptr;
+    auto node = previous_.extract(it);
+    make_room(capacity);
+    return &current_.insert(std::move(node)).position->second;
+  }
+
+  void insert(std::string key, Ranked ranked, std::size_t capacity) {
+    make_room(capacity);
+    current_.insert_or_assign(std::move(key), std::move(ranked));
+  }
+
+ private:
+  void make_room(std::size_t capacity) {
+    if (current_.size() < capacity) return;
+    previous_ = std::move(current_);
+    current_.clear();  // a moved-from map is valid but unspecified
+  }
+
+  std::unordered_map<std::string, Ranked> current_;
+  std::unordered_map<std::string, Ranked> previous_;
+};
+
+// A number as its bytes: exact for doubles too (equal keys, equal inputs).
+template <typename T>
+void put_bytes(std::string* out, T v) {
+  char bytes[sizeof v];
+  std::memcpy(bytes, &v, sizeof v);
+  out->append(bytes, sizeof v);
+}
+
+void put_u64(std::string* out, std::uint64_t v) {
+  put_bytes(out, v);
+}
+
+void put_string(std::string* out, const std::string& s) {
+  put_u64(out, s.size());
+  out->append(s);
+}
+
+void put_stems(std::string* out, const std::vector<StemId>& ids) {
+  put_u64(out, ids.size());
+  for (StemId id : ids) put_bytes(out, id);
+}
+
+// The cache key of a search: everything of the analysis that run() reads
+// past analyze() when not explaining, and max_hits (the rows fetched and
+// kept), each with its length first so that no two keys run together. The
+// words' spelling (typed, word, forms) is left out: only explain() shows it,
+// and leaving it out keeps words the guide lacks (a name, a place) out of
+// memory; the MATCH strings hold only words of the guide. Whatever else
+// run() comes to read from an Analysis must be added here.
+std::string cache_key(const Analysis& a, std::size_t max_hits) {
+  std::string key;
+  key.reserve(64 + a.match.size() + a.synonym_match.size() + 64 * a.words.size());
+  put_u64(&key, max_hits);
+  key.push_back(a.broad ? 'b' : 'n');
+  put_string(&key, a.match);
+  put_string(&key, a.synonym_match);
+  put_stems(&key, a.all_stems);
+  put_u64(&key, a.words.size());
+  for (const QueryWord& w : a.words) {
+    put_bytes(&key, w.weight);
+    put_bytes(&key, w.idf);
+    key.push_back(static_cast<char>((w.known ? 1 : 0) | (w.core ? 2 : 0)));
+    put_u64(&key, w.form_stems.size());
+    for (const auto& form : w.form_stems) put_stems(&key, form);
+    put_u64(&key, w.form_idf.size());
+    for (double idf : w.form_idf) put_bytes(&key, idf);
+  }
+  return key;
+}
+
 // One thread's read-only connection to one index.
 struct Connection {
   std::shared_ptr<const Image> image;  // kept alive while the connection is open
@@ -103,6 +197,7 @@ struct Connection {
   StmtPtr broad;
   std::unique_ptr<Stemmer> stemmer;
   std::unordered_map<std::string, std::string> stems;  // small cache
+  ResultCache results;
 };
 
 thread_local std::vector<std::unique_ptr<Connection>> t_connections;
@@ -122,10 +217,15 @@ class IndexImpl final : public Index {
   std::string explain(std::string_view question) const override;
   SearchResult run(std::string_view question, std::size_t max_hits, std::string* explain) const;
   const KnowledgeBase& knowledge() const override { return *kb_; }
+  CacheStats cache_stats() const override {
+    return {cache_hits_.load(std::memory_order_relaxed),
+            cache_misses_.load(std::memory_order_relaxed)};
+  }
 
  private:
   Connection* connection() const;
   std::vector<std::string> suggestions(const std::vector<Hit>& hits) const;
+  SearchResult result_of(const Ranked& ranked) const;
 
   std::shared_ptr<const KnowledgeBase> kb_;
   Vocabulary vocabulary_;
@@ -135,6 +235,10 @@ class IndexImpl final : public Index {
   std::shared_ptr<const Image> image_;
   std::uint64_t instance_;
   std::shared_ptr<const void> alive_;
+  std::size_t cache_entries_ = 0;
+  // Counters only (monitoring): nothing is ordered by them.
+  mutable std::atomic<std::uint64_t> cache_hits_{0};
+  mutable std::atomic<std::uint64_t> cache_misses_{0};
 };
 
 Status exec(sqlite3* db, const char* sql) {
@@ -148,6 +252,7 @@ Status exec(sqlite3* db, const char* sql) {
 }
 
 Status IndexImpl::build(const Options& options) {
+  cache_entries_ = options.cache_entries;
   sqlite3* raw = nullptr;
   if (sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
       SQLITE_OK) {
@@ -385,6 +490,19 @@ std::vector<std::string> IndexImpl::suggestions(const std::vector<Hit>& hits) co
   return out;
 }
 
+// A hit and a miss give the same result: both are made here.
+SearchResult IndexImpl::result_of(const Ranked& ranked) const {
+  SearchResult result;
+  result.confidence = ranked.confidence;
+  result.in_scope = result.confidence >= threshold();
+  result.hits.reserve(ranked.hits.size());
+  for (const auto& h : ranked.hits) {
+    result.hits.push_back({rows_[h.row].section, *rows_[h.row].text, h.score});
+  }
+  result.suggestions = suggestions(result.hits);
+  return result;
+}
+
 std::string IndexImpl::explain(std::string_view question) const {
   std::string out;
   run(question, 5, &out);
@@ -397,9 +515,9 @@ SearchResult IndexImpl::search(std::string_view question, std::size_t max_hits) 
 
 SearchResult IndexImpl::run(std::string_view question, std::size_t max_hits,
                             std::string* explain) const {
-  SearchResult result;
   Connection* conn = connection();
   if (conn == nullptr) {
+    SearchResult result;
     result.suggestions = suggestions({});
     return result;
   }
@@ -413,6 +531,22 @@ SearchResult IndexImpl::run(std::string_view question, std::size_t max_hits,
     return s;
   };
   Analysis analysis = builder_.analyze(question, stem);
+
+  // Explaining shows the whole ranking, so it neither reads nor fills the
+  // cache.
+  bool cached = explain == nullptr && cache_entries_ > 0;
+  std::string key;
+  if (cached) {
+    key = cache_key(analysis, max_hits);
+    // Very long keys are not kept: they bound the cache's memory.
+    cached = key.size() <= limits::kMaxSearchCacheKeyBytes;
+    const Ranked* hit = cached ? conn->results.find(key, cache_entries_) : nullptr;
+    if (hit != nullptr) {
+      cache_hits_.fetch_add(1, std::memory_order_relaxed);
+      return result_of(*hit);
+    }
+    cache_misses_.fetch_add(1, std::memory_order_relaxed);
+  }
 
   struct Candidate {
     std::size_t row;
@@ -485,15 +619,16 @@ SearchResult IndexImpl::run(std::string_view question, std::size_t max_hits,
   }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.rank > b.rank; });
-  result.confidence = candidates.empty() ? 0.0 : scope_confidence(analysis.words, best_section);
-  result.in_scope = result.confidence >= threshold();
+  Ranked ranked;
+  ranked.confidence = candidates.empty() ? 0.0 : scope_confidence(analysis.words, best_section);
   double top_rank = candidates.empty() ? 0.0 : candidates.front().rank;
   for (const auto& c : candidates) {
-    if (result.hits.size() >= max_hits) break;
+    if (ranked.hits.size() >= max_hits) break;
     double rel = top_rank > 0 ? std::clamp(c.rank / top_rank, 0.0, 1.0) : 0.0;
-    result.hits.push_back({rows_[c.row].section, *rows_[c.row].text, result.confidence * rel});
+    ranked.hits.push_back({c.row, ranked.confidence * rel});
   }
-  result.suggestions = suggestions(result.hits);
+  SearchResult result = result_of(ranked);
+  if (cached) conn->results.insert(std::move(key), std::move(ranked), cache_entries_);
   if (explain) {
     std::string words;
     for (const auto& w : analysis.words) {

@@ -8,15 +8,21 @@
 // number of threads at once: the index is built, serialized once, and each
 // thread opens its own read-only connection on that image at its first
 // search (kept per thread and index; a thread drops the connections of
-// indexes that no longer exist at its next search).
+// indexes that no longer exist at its next search). Each connection also
+// keeps a bounded cache of recent results by analysed query (topic words,
+// never the text typed), so a question asked again in other words skips
+// FTS5 and ranking; it goes with the connection, so a reload never serves
+// stale results.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/limits.hpp"
 #include "common/result.hpp"
 #include "knowledge/knowledge_base.hpp"
 
@@ -39,6 +45,15 @@ class Index {
  public:
   struct Options {
     std::string db_path;  // empty: in memory; else the index is also written there
+    // Results cached per thread (up to twice this many); 0: no cache.
+    std::size_t cache_entries = limits::kSearchCacheEntries;
+  };
+
+  // Searches answered from the cache and not, over all threads, since
+  // build(); explain() and an index without a cache count in neither.
+  struct CacheStats {
+    std::uint64_t hits = 0;
+    std::uint64_t misses = 0;
   };
 
   static Result<std::shared_ptr<const Index>> build(std::shared_ptr<const KnowledgeBase> kb,
@@ -51,6 +66,7 @@ class Index {
   // synonyms, weights, coverage), for `guidechat ask --explain`. Never logged.
   virtual std::string explain(std::string_view question) const = 0;
   virtual const KnowledgeBase& knowledge() const = 0;
+  virtual CacheStats cache_stats() const = 0;
 };
 
 }  // namespace guidechat::knowledge

@@ -100,7 +100,12 @@ HttpResponse HttpRouter::handle(const HttpRequest& req, SharedState& state) {
     return text_response(req, state, status, body.dump() + "\n", "application/json");
   }
   if (path == "/metrics") {
-    return text_response(req, state, http::status::ok, state.metrics().render(),
+    std::string body = state.metrics().render();
+    if (auto content = state.content(); content && content->index) {
+      const auto cache = content->index->cache_stats();
+      Metrics::render_search_cache(&body, cache.hits, cache.misses);
+    }
+    return text_response(req, state, http::status::ok, std::move(body),
                          "text/plain; version=0.0.4; charset=utf-8");
   }
   if (path == "/ws") {

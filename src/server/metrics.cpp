@@ -110,6 +110,13 @@ void Metrics::slow_client_dropped() {
   slow_dropped_.fetch_add(1, kRelaxed);
 }
 
+void Metrics::render_search_cache(std::string* out, std::uint64_t hits, std::uint64_t misses) {
+  counter(*out, "guidechat_search_cache_hits_total",
+          "Guide searches answered from the cache of recent results", hits);
+  counter(*out, "guidechat_search_cache_misses_total",
+          "Guide searches that ran the full-text query", misses);
+}
+
 std::string Metrics::render() const {
   std::string out;
   out.reserve(4096);

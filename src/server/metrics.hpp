@@ -39,6 +39,9 @@ class Metrics {
   void content_reload(bool ok);
 
   std::string render() const;
+  // Appends the search cache's counters (they live with the content and
+  // start again from 0 after a reload, which Prometheus reads as a reset).
+  static void render_search_cache(std::string* out, std::uint64_t hits, std::uint64_t misses);
 
  private:
   static constexpr std::size_t kErrorCodes = 9;

@@ -7,6 +7,7 @@ Result<std::shared_ptr<const session::Content>> load_served_content(const Server
   paths.knowledge = options.knowledge_dir;
   paths.dialogs = options.dialogs_dir;
   paths.db = options.db_path;
+  paths.search_cache = options.search_cache;
   return session::load_content(paths);
 }
 

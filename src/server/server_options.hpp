@@ -38,7 +38,8 @@ struct ServerOptions {
   std::chrono::seconds handshake_timeout = limits::kHandshakeTimeout;
   std::chrono::seconds idle_timeout = limits::kIdleTimeout;
   std::size_t max_say_bytes = limits::kMaxSayBytes;
-  unsigned threads = 0;  // 0: one per core
+  std::size_t search_cache = limits::kSearchCacheEntries;  // per I/O thread; 0: none
+  unsigned threads = 0;                                    // 0: one per core
   std::string log_level = "info";
 
   // When the process started, to log the time to ready.

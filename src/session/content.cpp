@@ -24,6 +24,7 @@ Result<std::shared_ptr<const Content>> load_content(const ContentPaths& paths) {
   if (!kb.ok()) return Error{kb.error()};
   knowledge::Index::Options options;
   options.db_path = paths.db;
+  options.cache_entries = paths.search_cache;
   auto index = knowledge::Index::build(*kb, options);
   if (!index.ok()) return Error{index.error()};
   auto flows = dialog::FlowSet::load(paths.dialogs, **kb);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "common/limits.hpp"
 #include "common/result.hpp"
 #include "dialog/engine.hpp"
 #include "dialog/flow.hpp"
@@ -22,7 +23,8 @@ namespace guidechat::session {
 struct ContentPaths {
   std::filesystem::path knowledge;
   std::filesystem::path dialogs;
-  std::string db;  // empty: index in memory
+  std::string db;                                          // empty: index in memory
+  std::size_t search_cache = limits::kSearchCacheEntries;  // results kept per thread; 0: none
 };
 
 struct Content {

@@ -1,5 +1,9 @@
 // The HTTP side of `guidechat serve`: health, metrics, the web-client files
 // with their headers, and the refusals (404, 405, 426, no path traversal).
+#include <algorithm>
+#include <string>
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -45,6 +49,38 @@ TEST_CASE("healthz, metrics and static files", "[server][http]") {
       INFO(line);
       CHECK(r.body.find(line) != std::string::npos);
     }
+  }
+
+  SECTION("search cache counters: a question asked again in other words is a hit") {
+    auto ws = WsClient::connect(port);
+    REQUIRE(ws);
+    REQUIRE(ws->receive_json()["type"] == "welcome");
+    // Each I/O thread has its own cache (one per core here): after every
+    // thread has seen the question once, the rest are hits.
+    const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int asks = threads + 4;
+    for (int i = 0; i < asks; ++i) {
+      const char* text =
+          i % 2 ? "hello, what treatments are there please" : "what treatments are there?";
+      REQUIRE(ws->send(nlohmann::json{{"type", "say"}, {"id", i}, {"text", text}}.dump()));
+      auto reply = ws->receive_json();
+      REQUIRE(reply["type"] == "reply");
+      REQUIRE(reply["parts"][0]["type"] == "answer");
+    }
+    auto r = http_request(port, "GET", "/metrics");
+    REQUIRE(r.status == 200);
+    INFO(r.body);
+    CHECK(r.body.find("# TYPE guidechat_search_cache_hits_total counter") != std::string::npos);
+    auto counter = [&](const std::string& name) {
+      auto at = r.body.find("\n" + name + " ");
+      REQUIRE(at != std::string::npos);
+      return std::stoi(r.body.substr(at + name.size() + 2));
+    };
+    const int hits = counter("guidechat_search_cache_hits_total");
+    const int misses = counter("guidechat_search_cache_misses_total");
+    CHECK(hits + misses == asks);
+    CHECK(misses >= 1);
+    CHECK(misses <= threads);
   }
 
   SECTION("the chat page with strict security headers") {
