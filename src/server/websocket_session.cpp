@@ -130,13 +130,15 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
 }
 
 void WebSocketSession::on_message() {
+  // A flat_buffer holds the message in one piece: read it in place.
+  const std::string_view frame(static_cast<const char*>(buffer_.data().data()), buffer_.size());
   if (!rate_.try_take(std::chrono::steady_clock::now())) {
     ++strikes_;
     state_->metrics().error(ErrorCode::kRateLimited);
     // The refusal still answers the message's id, so the client can tell
     // which message to send again; reading it costs one bounded parse.
     protocol::MessageId id;
-    if (!message_binary_) id = protocol::parse_client(beast::buffers_to_string(buffer_.data())).id;
+    if (!message_binary_) id = protocol::parse_client(frame).id;
     send(conversation_.refuse(ErrorCode::kRateLimited, "too many messages; slow down", id).frame);
     if (strikes_ >= limits::kRateLimitStrikes) {
       log::info("ws_rate_abuse", {{"peer", peer_ip_}});
@@ -156,11 +158,10 @@ void WebSocketSession::on_message() {
   }
   auto content = state_->content();  // a reload in between does not affect this turn
   auto started = std::chrono::steady_clock::now();
-  auto out = conversation_.handle(beast::buffers_to_string(buffer_.data()), *content->engine,
-                                  session::Clock::now());
+  auto out = conversation_.handle(frame, *content->engine, session::Clock::now());
   auto latency = std::chrono::steady_clock::now() - started;
   if (out.fallback && state_->gaps()) {
-    state_->gaps()->record_frame(beast::buffers_to_string(buffer_.data()));  // key words only
+    state_->gaps()->record_frame(frame);  // key words only
   }
   ++turns_;
   state_->metrics().turn(latency, out.error, out.fallback, out.resumed,
