@@ -2,16 +2,19 @@
 // the network reaches. Besides "never crashes" (ASan/UBSan do that part) it
 // checks the codec's promises: exactly one of message/error, every accepted
 // field within its limit, and every frame the server would answer with is
-// valid JSON that echoes the client's id.
+// valid JSON that echoes the client's id; and it must agree with the
+// reference (tree-based) parser on every input.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "../protocol/reference_codec.hpp"
 #include "common/limits.hpp"
 #include "common/text.hpp"
 #include "protocol/codec.hpp"
@@ -64,11 +67,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view frame(reinterpret_cast<const char*>(data), size);
   const protocol::Parsed p = protocol::parse_client(frame);
   require(p.message.has_value() != p.error.has_value());
+  // The SAX parser says exactly what the first, tree-based one said.
+  require(protocol::reference::describe(p) ==
+          protocol::reference::describe(protocol::reference::parse_client(frame)));
 
   if (p.error) {
     require(!p.error->message.empty());
     require(!protocol::code_name(p.error->code).empty());
     const std::string out = protocol::build_error(p.id, p.error->code, p.error->message);
+    require(out == protocol::reference::build_error(p.id, p.error->code, p.error->message));
     const auto j = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
     require(j.is_object() && j.at("type") == "error");
     require(j.at("code") == protocol::code_name(p.error->code));
@@ -81,8 +88,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require_valid_message(*p.message);
   // The server may echo the text back (e.g. a summary answer); the frame
   // must still be valid JSON holding exactly that text.
-  const std::string out = protocol::build_reply(
-      p.id, "v1.token", {protocol::Part::Text(p.message->text + p.message->flow)});
+  const std::vector<protocol::Part> parts = {
+      protocol::Part::Text(p.message->text + p.message->flow)};
+  const std::string out = protocol::build_reply(p.id, "v1.token", parts);
+  require(out == protocol::reference::build_reply(p.id, "v1.token", parts));
   const auto j = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
   require(j.is_object() && j.at("type") == "reply");
   require(j.at("parts").at(0).at("text") == p.message->text + p.message->flow);

@@ -22,32 +22,10 @@ using namespace guidechat::protocol;
 
 namespace {
 
-std::string describe(const MessageId& id) {
-  if (auto* s = std::get_if<std::string>(&id)) return "s:" + *s;
-  if (auto* n = std::get_if<std::int64_t>(&id)) return "i:" + std::to_string(*n);
-  return "-";
-}
-
-// Everything a Parsed says, as one comparable string.
-std::string describe(const Parsed& p) {
-  std::string out = "id=" + describe(p.id);
-  if (p.error) {
-    out += " error=" + std::string(code_name(p.error->code)) + " " + p.error->message;
-  }
-  if (p.message) {
-    const ClientMessage& m = *p.message;
-    out += " type=" + std::to_string(static_cast<int>(m.type)) + " mid=" + describe(m.id) +
-           " session=" + m.session + " text=" + m.text + " ask=" + m.ask + " flow=" + m.flow +
-           " options=";
-    for (const auto& o : m.options) out += o + "|";
-  }
-  if (p.error.has_value() == p.message.has_value()) out += " BROKEN";
-  return out;
-}
-
 void check_same_parse(const std::string& frame) {
   INFO("frame: " << frame);
-  CHECK(describe(parse_client(frame)) == describe(reference::parse_client(frame)));
+  CHECK(reference::describe(parse_client(frame)) ==
+        reference::describe(reference::parse_client(frame)));
 }
 
 const std::vector<std::string> kEdgeCases = {
@@ -307,9 +285,9 @@ TEST_CASE("the fast parser agrees with the reference on generated and mutated fr
     if (i % 2) f = mutate(std::move(f), rng);
     const Parsed fast = parse_client(f);
     const Parsed ref = reference::parse_client(f);
-    if (describe(fast) != describe(ref)) {
+    if (reference::describe(fast) != reference::describe(ref)) {
       INFO("frame: " << f);
-      REQUIRE(describe(fast) == describe(ref));
+      REQUIRE(reference::describe(fast) == reference::describe(ref));
     }
     accepted += fast.message.has_value();
   }

@@ -290,4 +290,30 @@ std::string build_error(const MessageId& reply_to, ErrorCode code, std::string_v
   return dump(j);
 }
 
+namespace {
+
+std::string describe_id(const MessageId& id) {
+  if (auto* s = std::get_if<std::string>(&id)) return "s:" + *s;
+  if (auto* n = std::get_if<std::int64_t>(&id)) return "i:" + std::to_string(*n);
+  return "-";
+}
+
+}  // namespace
+
+std::string describe(const Parsed& p) {
+  std::string out = "id=" + describe_id(p.id);
+  if (p.error) {
+    out += " error=" + std::string(code_name(p.error->code)) + " " + p.error->message;
+  }
+  if (p.message) {
+    const ClientMessage& m = *p.message;
+    out += " type=" + std::to_string(static_cast<int>(m.type)) + " mid=" + describe_id(m.id) +
+           " session=" + m.session + " text=" + m.text + " ask=" + m.ask + " flow=" + m.flow +
+           " options=";
+    for (const auto& o : m.options) out += o + "|";
+  }
+  if (p.error.has_value() == p.message.has_value()) out += " BROKEN";
+  return out;
+}
+
 }  // namespace guidechat::protocol::reference

@@ -20,4 +20,8 @@ std::string build_reply(const MessageId& reply_to, std::string_view session,
 std::string build_error(const MessageId& reply_to, ErrorCode code, std::string_view message);
 nlohmann::json part_to_json(const Part& part);
 
+// Everything a Parsed says (message fields, or error code, text and id) as
+// one comparable string, for checking two parsers against each other.
+std::string describe(const Parsed& p);
+
 }  // namespace guidechat::protocol::reference
