@@ -58,9 +58,9 @@ int max_depth(std::string_view s) {
 struct Value {
   enum class Kind { kAbsent, kNull, kBool, kInteger, kUnsigned, kFloat, kString, kArray, kObject };
   Kind kind = Kind::kAbsent;
-  std::string text;             // kString
-  std::int64_t integer = 0;     // kInteger
-  std::uint64_t unsigned_ = 0;  // kUnsigned
+  std::string text;            // kString
+  std::int64_t integer = 0;    // kInteger
+  std::uint64_t uinteger = 0;  // kUnsigned
 };
 
 // The members of the message object that the protocol reads.
@@ -205,11 +205,11 @@ bool read_id(const Value& v, MessageId* id, std::string* why) {
       *id = v.text;
       return true;
     case Value::Kind::kUnsigned:
-      if (v.unsigned_ > static_cast<std::uint64_t>(INT64_MAX)) {
+      if (v.uinteger > static_cast<std::uint64_t>(INT64_MAX)) {
         *why = "\"id\" is out of range";
         return false;
       }
-      *id = static_cast<std::int64_t>(v.unsigned_);
+      *id = static_cast<std::int64_t>(v.uinteger);
       return true;
     case Value::Kind::kInteger:
       *id = v.integer;

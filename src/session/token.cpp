@@ -115,7 +115,7 @@ void next_nonce(unsigned char* nonce) {
 
 // This thread's encryption context, keyed for the sealer `key_id` (one
 // key schedule per thread and key instead of one per seal).
-EVP_CIPHER_CTX* thread_encrypt_context(const std::array<std::uint8_t, 32>& key,
+EVP_CIPHER_CTX* thread_encrypt_context(const std::array<std::uint8_t, TokenSealer::kKeyBytes>& key,
                                        std::uint64_t key_id) {
   struct Slot {
     CipherCtx ctx{nullptr, &EVP_CIPHER_CTX_free};

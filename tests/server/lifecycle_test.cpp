@@ -69,9 +69,8 @@ TEST_CASE("a conversation resumes across a restart with the same key", "[server]
   SECTION("same key: exactly where it was") {
     ServerProcess second;
     REQUIRE(second.ready());
-    auto ws = WsClient::connect(second.port());
+    auto ws = WsClient::connect_welcomed(second.port());
     REQUIRE(ws);
-    REQUIRE(ws->receive_json()["type"] == "welcome");
     REQUIRE(ws->send_json({{"type", "hello"}, {"id", "h"}, {"session", token}}));
     json r = ws->receive_json();
     REQUIRE(r["type"] == "reply");
@@ -94,9 +93,8 @@ TEST_CASE("a conversation resumes across a restart with the same key", "[server]
   SECTION("another key: bad_session and a fresh conversation") {
     ServerProcess other(ServerProcess::with({}, std::string(64, 'f')));
     REQUIRE(other.ready());
-    auto ws = WsClient::connect(other.port());
+    auto ws = WsClient::connect_welcomed(other.port());
     REQUIRE(ws);
-    REQUIRE(ws->receive_json()["type"] == "welcome");
     REQUIRE(ws->send_json({{"type", "hello"}, {"id", 1}, {"session", token}}));
     json e = ws->receive_json();
     CHECK(e["type"] == "error");
@@ -110,9 +108,8 @@ TEST_CASE("a conversation resumes across a restart with the same key", "[server]
   SECTION("a tampered token: bad_session") {
     ServerProcess second;
     REQUIRE(second.ready());
-    auto ws = WsClient::connect(second.port());
+    auto ws = WsClient::connect_welcomed(second.port());
     REQUIRE(ws);
-    REQUIRE(ws->receive_json()["type"] == "welcome");
     std::string tampered = token;
     char& c = tampered[tampered.size() / 2];
     c = c == 'A' ? 'B' : 'A';
@@ -156,9 +153,8 @@ TEST_CASE("SIGTERM closes every WebSocket with 1001 and exits 0", "[server][life
 TEST_CASE("logs never hold what a person typed", "[server][lifecycle]") {
   ServerProcess server(ServerProcess::with({"--log-level", "debug"}));
   REQUIRE(server.ready());
-  auto ws = WsClient::connect(server.port());
+  auto ws = WsClient::connect_welcomed(server.port());
   REQUIRE(ws);
-  REQUIRE(ws->receive_json()["type"] == "welcome");
   const std::string secret = "zebracorn spasms near my left eyelid";
   REQUIRE(ws->send_json({{"type", "say"}, {"id", 1}, {"text", secret}}));
   json reply = ws->receive_json();
@@ -193,9 +189,8 @@ TEST_CASE("the key from a file, from the environment, or a random one", "[server
   SECTION("--session-key-file holding the same key resumes") {
     ServerProcess from_file(ServerProcess::with({"--session-key-file", key_file.string()}, ""));
     REQUIRE(from_file.ready());
-    auto ws = WsClient::connect(from_file.port());
+    auto ws = WsClient::connect_welcomed(from_file.port());
     REQUIRE(ws);
-    REQUIRE(ws->receive_json()["type"] == "welcome");
     REQUIRE(ws->send_json({{"type", "hello"}, {"session", token}}));
     CHECK(ws->receive_json()["type"] == "reply");
   }
@@ -210,9 +205,8 @@ TEST_CASE("the key from a file, from the environment, or a random one", "[server
       }
     }
     CHECK(warned);
-    auto ws = WsClient::connect(random.port());
+    auto ws = WsClient::connect_welcomed(random.port());
     REQUIRE(ws);
-    REQUIRE(ws->receive_json()["type"] == "welcome");
     REQUIRE(ws->send_json({{"type", "hello"}, {"session", token}}));
     CHECK(ws->receive_json()["code"] == "bad_session");
   }

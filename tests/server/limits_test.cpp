@@ -23,9 +23,8 @@ using nlohmann::json;
 TEST_CASE("an oversize message gets too_large, then close 1009", "[server][limits]") {
   ServerProcess server(ServerProcess::with({"--max-message-bytes", "1024"}));
   REQUIRE(server.ready());
-  auto ws = WsClient::connect(server.port());
+  auto ws = WsClient::connect_welcomed(server.port());
   REQUIRE(ws);
-  REQUIRE(ws->receive_json()["type"] == "welcome");
 
   SECTION("just over the limit") {
     REQUIRE(ws->send(json{{"type", "say"}, {"text", std::string(1100, 'x')}}.dump()));
@@ -51,9 +50,8 @@ TEST_CASE("an oversize message gets too_large, then close 1009", "[server][limit
 TEST_CASE("a flood gets rate_limited, then the connection is closed", "[server][limits]") {
   ServerProcess server(ServerProcess::with({"--rate", "1", "--burst", "3"}));
   REQUIRE(server.ready());
-  auto ws = WsClient::connect(server.port());
+  auto ws = WsClient::connect_welcomed(server.port());
   REQUIRE(ws);
-  REQUIRE(ws->receive_json()["type"] == "welcome");
   // The burst passes; the rest is refused; 10 refusals in a row close it.
   for (int i = 0; i < 13; ++i) REQUIRE(ws->send_json({{"type", "summary"}, {"id", i}}));
   int replies = 0, limited = 0;
@@ -76,9 +74,8 @@ TEST_CASE("a rate-limited client that slows down is served again", "[server][lim
   // the bucket between the three messages.
   ServerProcess server(ServerProcess::with({"--rate", "2", "--burst", "2"}));
   REQUIRE(server.ready());
-  auto ws = WsClient::connect(server.port());
+  auto ws = WsClient::connect_welcomed(server.port());
   REQUIRE(ws);
-  REQUIRE(ws->receive_json()["type"] == "welcome");
   for (int i = 0; i < 3; ++i) REQUIRE(ws->send_json({{"type", "summary"}, {"id", i}}));
   CHECK(ws->receive_json()["type"] == "reply");
   CHECK(ws->receive_json()["type"] == "reply");
@@ -155,9 +152,8 @@ TEST_CASE("connection limits refuse the handshake with 503", "[server][limits]")
 TEST_CASE("--max-say-bytes lowers the say limit", "[server][limits]") {
   ServerProcess server(ServerProcess::with({"--max-say-bytes", "100"}));
   REQUIRE(server.ready());
-  auto ws = WsClient::connect(server.port());
+  auto ws = WsClient::connect_welcomed(server.port());
   REQUIRE(ws);
-  REQUIRE(ws->receive_json()["type"] == "welcome");
   REQUIRE(ws->send_json({{"type", "say"}, {"id", 1}, {"text", std::string(101, 'a')}}));
   json e = ws->receive_json();
   CHECK(e["code"] == "too_large");
@@ -220,9 +216,8 @@ TEST_CASE("silent peers are dropped by the timeouts", "[server][limits]") {
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
   }
   SECTION("a WebSocket that stops answering pings") {
-    auto ws = WsClient::connect(server.port());
+    auto ws = WsClient::connect_welcomed(server.port());
     REQUIRE(ws);
-    REQUIRE(ws->receive_json()["type"] == "welcome");
     // Not reading means not answering the server's ping.
     std::this_thread::sleep_for(std::chrono::milliseconds(3000));
     auto m = http_request(server.port(), "GET", "/metrics");

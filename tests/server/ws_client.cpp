@@ -107,6 +107,12 @@ beast::error_code WsClient::run(std::chrono::milliseconds timeout, Start start) 
   return run_until(ioc_, beast::get_lowest_layer(ws_).socket(), done, result, timeout);
 }
 
+std::unique_ptr<WsClient> WsClient::connect_welcomed(std::uint16_t port) {
+  auto c = connect(port);
+  if (!c || c->receive_json()["type"] != "welcome") return nullptr;
+  return c;
+}
+
 std::unique_ptr<WsClient> WsClient::connect(std::uint16_t port, const Options& options,
                                             int* refused_status, std::string* error) {
   std::unique_ptr<WsClient> c(new WsClient());

@@ -49,6 +49,9 @@ class WsClient {
                                            int* refused_status = nullptr,
                                            std::string* error = nullptr);
   static std::unique_ptr<WsClient> connect(std::uint16_t port) { return connect(port, Options{}); }
+  // Connects and reads the server's first frame: nullptr unless it is the
+  // welcome (what nearly every conversation test starts with).
+  static std::unique_ptr<WsClient> connect_welcomed(std::uint16_t port);
 
   bool send(std::string_view text);
   bool send_binary(std::string_view bytes);
