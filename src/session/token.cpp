@@ -77,7 +77,9 @@ bool base64url_decode(std::string_view in, std::vector<unsigned char>* out) {
       out->push_back(static_cast<unsigned char>((v >> bits) & 0xFF));
     }
   }
-  return true;
+  // The bits left over in the last character must be zero: otherwise one
+  // token would have several spellings that all open.
+  return (v & ((1u << bits) - 1)) == 0;
 }
 
 int hex_value(char c) {
