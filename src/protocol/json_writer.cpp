@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -9,12 +11,37 @@
 
 namespace guidechat::protocol {
 
+namespace {
+
+// True when one of the 8 bytes of `w` needs a look of its own: a control
+// character, '"', '\\' or a byte of a multi-byte UTF-8 sequence. Most text
+// has none, so it is skipped 8 bytes at a time (the byte loop was 9% of a
+// turn's CPU).
+bool needs_care(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  auto zero_byte = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  const std::uint64_t control = (w - kOnes * 0x20) & ~w & kHigh;  // a byte < 0x20
+  return ((w & kHigh) | control | zero_byte(w ^ (kOnes * '"')) | zero_byte(w ^ (kOnes * '\\'))) !=
+         0;
+}
+
+}  // namespace
+
 void append_json_string(std::string* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   const std::size_t start = out->size();
   out->push_back('"');
   std::size_t plain = 0;  // start of the run of bytes copied as they are
   for (std::size_t i = 0; i < s.size();) {
+    if (i + 8 <= s.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (!needs_care(w)) {
+        i += 8;
+        continue;
+      }
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       const std::size_t n = text::utf8_sequence(s, i);

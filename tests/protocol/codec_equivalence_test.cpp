@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/codec.hpp"
+#include "protocol/json_writer.hpp"
 #include "reference_codec.hpp"
 
 using namespace guidechat::protocol;
@@ -331,6 +332,24 @@ TEST_CASE("frames are byte-identical to the reference's") {
       REQUIRE(part_to_json(p).dump() ==
               reference::part_to_json(p).dump(-1, ' ', false,
                                               nlohmann::json::error_handler_t::replace));
+    }
+  }
+}
+
+TEST_CASE("strings are escaped like nlohmann's, whatever byte sits wherever") {
+  // The writer skips plain text 8 bytes at a time: every byte value at every
+  // position of a word, and across the word's edge, must still be seen.
+  const std::string plain = "The spasms come and go, often at night.";
+  for (int byte = 0; byte < 256; ++byte) {
+    for (std::size_t at = 0; at < 20; ++at) {
+      std::string s = plain;
+      s[at] = static_cast<char>(byte);
+      if (byte == 0xC3) s[at + 1] = static_cast<char>(0xA9);  // a whole "é" too
+      std::string fast;
+      append_json_string(&fast, s);
+      INFO("byte " << byte << " at " << at);
+      REQUIRE(fast ==
+              nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
   }
 }
