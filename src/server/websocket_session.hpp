@@ -44,6 +44,8 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void on_message();
+  // Starts the read that on_read left to the reply's write, once.
+  void resume_read();
   void send(std::string frame);
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
@@ -68,7 +70,8 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
   bool reading_ = true;   // the read loop goes on
   bool message_binary_ = false;
   bool message_started_ = false;
-  std::size_t strikes_ = 0;  // consecutive rate-limited messages
+  bool read_after_write_ = false;  // on_read left the next read to resume_read
+  std::size_t strikes_ = 0;        // consecutive rate-limited messages
   std::uint64_t turns_ = 0;
   std::uint64_t registry_id_ = 0;
   std::chrono::steady_clock::time_point opened_;
