@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -11,6 +10,7 @@
 #include "common/limits.hpp"
 #include "common/text.hpp"
 #include "protocol/json_writer.hpp"
+#include "protocol/message_reader.hpp"
 
 namespace guidechat::protocol {
 
@@ -54,142 +54,8 @@ int max_depth(std::string_view s) {
   return deepest;
 }
 
-// What a member of the message held, as far as the checks below need it.
-struct Value {
-  enum class Kind { kAbsent, kNull, kBool, kInteger, kUnsigned, kFloat, kString, kArray, kObject };
-  Kind kind = Kind::kAbsent;
-  std::string text;            // kString
-  std::int64_t integer = 0;    // kInteger
-  std::uint64_t uinteger = 0;  // kUnsigned
-};
-
-// The members of the message object that the protocol reads.
-struct Fields {
-  Value id, type, session, text, ask, flow, options;
-  std::vector<Value> option_items;  // the elements of "options" when it is an array
-};
-
-// nlohmann's SAX interface: the message is read in one pass without building
-// a tree (which cost more than everything else in parsing). Only members of
-// the top-level object are kept; every object's keys are checked for
-// duplicates.
-class MessageReader {
- public:
-  using number_integer_t = json::number_integer_t;
-  using number_unsigned_t = json::number_unsigned_t;
-  using number_float_t = json::number_float_t;
-  using string_t = json::string_t;
-  using binary_t = json::binary_t;
-
-  Fields fields;
-  Value::Kind top = Value::Kind::kAbsent;  // the kind of the whole message
-  bool duplicate = false;
-
-  bool null() { return scalar(Value::Kind::kNull); }
-  bool boolean(bool) { return scalar(Value::Kind::kBool); }
-  bool number_integer(number_integer_t n) {
-    if (Value* v = target()) {
-      *v = Value{Value::Kind::kInteger, {}, n, 0};
-    }
-    return done_value();
-  }
-  bool number_unsigned(number_unsigned_t n) {
-    if (Value* v = target()) {
-      *v = Value{Value::Kind::kUnsigned, {}, 0, n};
-    }
-    return done_value();
-  }
-  bool number_float(number_float_t, const string_t&) { return scalar(Value::Kind::kFloat); }
-  bool string(string_t& s) {
-    if (Value* v = target()) {
-      *v = Value{Value::Kind::kString, std::move(s), 0, 0};
-    }
-    return done_value();
-  }
-  bool binary(binary_t&) { return scalar(Value::Kind::kNull); }  // never produced for JSON text
-
-  bool start_object(std::size_t) {
-    if (Value* v = target()) *v = Value{Value::Kind::kObject, {}, 0, 0};
-    open(Container::kObject);
-    keys_.emplace_back();
-    return true;
-  }
-  bool key(string_t& k) {
-    if (!keys_.back().insert(k).second) duplicate = true;
-    if (stack_.size() == 1) current_ = member(k);
-    return true;
-  }
-  bool end_object() {
-    keys_.pop_back();
-    return close();
-  }
-  bool start_array(std::size_t) {
-    if (Value* v = target()) {
-      *v = Value{Value::Kind::kArray, {}, 0, 0};
-      if (v == &fields.options) fields.option_items.clear();
-    }
-    open(Container::kArray);
-    return true;
-  }
-  bool end_array() { return close(); }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
-    return false;
-  }
-
- private:
-  enum class Container { kObject, kArray };
-
-  Value* member(std::string_view k) {
-    if (k == "id") return &fields.id;
-    if (k == "type") return &fields.type;
-    if (k == "session") return &fields.session;
-    if (k == "text") return &fields.text;
-    if (k == "ask") return &fields.ask;
-    if (k == "flow") return &fields.flow;
-    if (k == "options") return &fields.options;
-    return nullptr;
-  }
-
-  // Where the value being read goes: the whole message, a member of it, or
-  // an element of its "options" array; nullptr when it is not kept.
-  Value* target() {
-    if (stack_.empty()) return &top_value_;
-    if (stack_.size() == 1) return current_;
-    if (stack_.size() == 2 && stack_.back() == Container::kArray && options_open_) {
-      return &fields.option_items.emplace_back();
-    }
-    return nullptr;
-  }
-
-  bool scalar(Value::Kind kind) {
-    if (Value* v = target()) *v = Value{kind, {}, 0, 0};
-    return done_value();
-  }
-
-  bool done_value() {
-    if (stack_.empty()) top = top_value_.kind;
-    if (stack_.size() == 1) current_ = nullptr;
-    return true;
-  }
-
-  void open(Container c) {
-    if (stack_.empty()) top = c == Container::kObject ? Value::Kind::kObject : Value::Kind::kArray;
-    if (stack_.size() == 1) options_open_ = current_ == &fields.options && c == Container::kArray;
-    stack_.push_back(c);
-  }
-
-  bool close() {
-    stack_.pop_back();
-    if (stack_.size() == 1) options_open_ = false;
-    return done_value();
-  }
-
-  std::vector<Container> stack_;
-  std::vector<std::set<std::string>> keys_;  // one per open object
-  Value* current_ = nullptr;                 // the top-level member being read
-  Value top_value_;
-  bool options_open_ = false;
-};
+using detail::Fields;
+using detail::Value;
 
 // Reads "id": a string of at most kMaxIdChars, or an integer.
 bool read_id(const Value& v, MessageId* id, std::string* why) {
@@ -356,25 +222,19 @@ Parsed parse_client(std::string_view frame) {
     return fail(ErrorCode::kBadMessage, "message is nested too deeply");
   }
 
-  MessageReader reader;
-  bool ok = false;
-  try {
-    ok = json::sax_parse(frame.begin(), frame.end(), &reader);
-  } catch (const std::exception&) {
-    ok = false;  // the SAX parser reports errors through parse_error; this is belt and braces
-  }
-  if (!ok) return fail(ErrorCode::kBadJson, "message is not valid JSON");
-  if (reader.top != Value::Kind::kObject) {
+  Fields f;
+  const detail::ReadResult read = detail::read_message(frame, &f);
+  if (!read.valid) return fail(ErrorCode::kBadJson, "message is not valid JSON");
+  if (read.top != Value::Kind::kObject) {
     return fail(ErrorCode::kBadMessage, "message must be a JSON object");
   }
-  Fields& f = reader.fields;
 
   std::string why;
   MessageId id;
   if (!read_id(f.id, &id, &why)) return fail(ErrorCode::kBadMessage, why);
   // Duplicate keys are refused: two readers of the same message must never
   // disagree on what it says.
-  if (reader.duplicate) return fail(ErrorCode::kBadMessage, "message has a duplicate key", id);
+  if (read.duplicate) return fail(ErrorCode::kBadMessage, "message has a duplicate key", id);
 
   if (f.type.kind == Value::Kind::kAbsent) {
     return fail(ErrorCode::kBadMessage, "missing field \"type\"", id);

@@ -67,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view frame(reinterpret_cast<const char*>(data), size);
   const protocol::Parsed p = protocol::parse_client(frame);
   require(p.message.has_value() != p.error.has_value());
-  // The SAX parser says exactly what the first, tree-based one said.
+  // The one-pass reader says exactly what the first, tree-based one said.
   require(protocol::reference::describe(p) ==
           protocol::reference::describe(protocol::reference::parse_client(frame)));
 

@@ -1,6 +1,6 @@
 // The codec as it was first written: nlohmann DOM parsing with a callback
 // for duplicate keys, frames built as nlohmann trees and dumped. Kept only
-// as the reference that src/protocol/codec.cpp (SAX parsing, frames written
+// as the reference that src/protocol/codec.cpp (one-pass message reader, frames written
 // straight into a string) must agree with, byte for byte.
 #include "reference_codec.hpp"
 
