@@ -49,7 +49,13 @@ bool valid_utf8(std::string_view s) {
 
 std::string fold(std::string_view s) {
   std::string out;
-  out.reserve(s.size());
+  fold_append(s, &out);
+  return out;
+}
+
+void fold_append(std::string_view s, std::string* out_ptr) {
+  std::string& out = *out_ptr;
+  out.reserve(out.size() + s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
@@ -81,27 +87,12 @@ std::string fold(std::string_view s) {
     }
     i += std::min(len, s.size() - i) - 1;
   }
-  return out;
 }
 
 std::vector<std::string> words(std::string_view s) {
   std::string folded = fold(s);
   std::vector<std::string> out;
-  std::string cur;
-  auto flush = [&] {
-    while (!cur.empty() && cur.back() == '\'') cur.pop_back();
-    std::size_t start = cur.find_first_not_of('\'');
-    if (start != std::string::npos && !cur.empty()) out.push_back(cur.substr(start));
-    cur.clear();
-  };
-  for (char c : folded) {
-    if (c == ' ') {
-      flush();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  flush();
+  for_each_word(folded, [&](std::string_view w) { out.emplace_back(w); });
   return out;
 }
 

@@ -22,10 +22,32 @@ std::size_t utf8_sequence(std::string_view s, std::size_t at);
 // every other non-letter/digit byte (punctuation, control characters,
 // symbols, emoji) into a space. Non-ASCII letters are kept as they are.
 std::string fold(std::string_view s);
+// fold(s) appended to *out, so a caller folding many pieces reuses one buffer.
+void fold_append(std::string_view s, std::string* out);
 
 // Splits folded text into words: runs of letters, digits and inner
 // apostrophes ("doesn't", "bell's"). Apostrophes at either end are dropped.
 std::vector<std::string> words(std::string_view s);
+
+// Calls f(word) for each word of already folded text, split as words()
+// splits it; the views point into `folded`. Allocates nothing.
+template <typename F>
+void for_each_word(std::string_view folded, F&& f) {
+  std::size_t i = 0;
+  while (i < folded.size()) {
+    if (folded[i] == ' ') {
+      ++i;
+      continue;
+    }
+    std::size_t end = folded.find(' ', i);
+    if (end == std::string_view::npos) end = folded.size();
+    std::string_view w = folded.substr(i, end - i);
+    while (!w.empty() && w.back() == '\'') w.remove_suffix(1);
+    while (!w.empty() && w.front() == '\'') w.remove_prefix(1);
+    if (!w.empty()) f(w);
+    i = end;
+  }
+}
 
 // Damerau-Levenshtein (optimal string alignment) distance, giving up early
 // and returning `limit + 1` once the distance must exceed `limit`.

@@ -8,7 +8,7 @@ namespace guidechat::dialog {
 
 namespace {
 
-std::unordered_set<std::string> as_set(const std::vector<std::string>& v) {
+WordSet as_set(const std::vector<std::string>& v) {
   return {v.begin(), v.end()};
 }
 

@@ -64,7 +64,7 @@ struct Engine::Compiled {
       }
     }
   }
-  std::unordered_set<std::string> breaks;
+  WordSet breaks;
   RedFlagDetector red_flags;
   Router router;
   std::map<std::string, AnswerMatcher, std::less<>> matchers;  // "flow/node"

@@ -42,18 +42,27 @@ bool word_matches(const std::string& typed, const std::string& want) {
 
 }  // namespace
 
-Tokens tokenize(std::string_view input, const std::unordered_set<std::string>& breaks) {
+Tokens tokenize(std::string_view input, const WordSet& breaks) {
+  constexpr std::size_t kTypicalWords = 16;
   Tokens t;
+  t.words.reserve(kTypicalWords);
+  t.hashes.reserve(kTypicalWords);
+  t.clause.reserve(kTypicalWords);
+  std::string folded;  // one clause at a time (as text::words would fold it)
   int clause = 0;
   std::size_t begin = 0;
   for (std::size_t i = 0; i <= input.size(); ++i) {
     if (i < input.size() && !clause_punct(input[i])) continue;
     if (i < input.size() && input[i] == '?') t.question = true;
-    for (auto& w : text::words(input.substr(begin, i - begin))) {
-      if (breaks.count(w)) ++clause;
-      t.words.push_back(std::move(w));
+    folded.clear();
+    text::fold_append(input.substr(begin, i - begin), &folded);
+    text::for_each_word(folded, [&](std::string_view w) {
+      WordKey key{w, WordHash{}(w)};
+      if (breaks.count(key)) ++clause;
+      t.words.emplace_back(w);
+      t.hashes.push_back(key.hash);
       t.clause.push_back(clause);
-    }
+    });
     ++clause;
     begin = i + 1;
   }
@@ -72,7 +81,11 @@ void PhraseSet::add(std::string_view phrase, int tag) {
   std::size_t i = phrases_.size();
   const std::string& first = p.words.front();
   by_first_[first].push_back(i);
-  if (first.size() >= kMinTypoWord) by_typo_key_[typo_key(first[0], first.size())].push_back(i);
+  if (first.size() >= kMinTypoWord) {
+    by_typo_key_[typo_key(first[0], first.size())].push_back(i);
+    typo_lengths_[static_cast<unsigned char>(first[0])] |=
+        std::uint64_t{1} << std::min<std::size_t>(first.size(), 63);
+  }
   phrases_.push_back(std::move(p));
 }
 
@@ -87,7 +100,7 @@ bool PhraseSet::match_at(const Tokens& t, std::size_t pos, const Phrase& p) cons
 bool PhraseSet::negated_at(const Tokens& t, std::size_t pos) const {
   std::size_t from = pos > kNegationWindow ? pos - kNegationWindow : 0;
   for (std::size_t i = from; i < pos; ++i) {
-    if (t.clause[i] == t.clause[pos] && negators_.count(t.words[i])) return true;
+    if (t.clause[i] == t.clause[pos] && negators_.count(t.key(i))) return true;
   }
   return false;
 }
@@ -108,9 +121,10 @@ std::vector<PhraseHit> PhraseSet::find(const Tokens& t) const {
         if (match_at(t, pos, p)) best = &p;
       }
     };
-    if (auto it = by_first_.find(w); it != by_first_.end()) consider(it->second);
+    if (auto it = by_first_.find(t.key(pos)); it != by_first_.end()) consider(it->second);
     if (w.size() >= kMinTypoWord - 1) {
       for (std::size_t len = w.size() - 1; len <= w.size() + 1; ++len) {
+        if (!may_have_typo_key(w[0], len)) continue;
         if (auto it = by_typo_key_.find(typo_key(w[0], len)); it != by_typo_key_.end()) {
           consider(it->second);
         }

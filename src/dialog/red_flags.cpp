@@ -1,13 +1,10 @@
 #include "dialog/red_flags.hpp"
 
-#include <unordered_set>
-
 namespace guidechat::dialog {
 
 RedFlagDetector::RedFlagDetector(const FlowSet& flows)
     : flows_(&flows),
-      phrases_(std::unordered_set<std::string>(flows.language().negators.begin(),
-                                               flows.language().negators.end())) {
+      phrases_(WordSet(flows.language().negators.begin(), flows.language().negators.end())) {
   const auto& flags = flows.red_flags();
   for (std::size_t i = 0; i < flags.size(); ++i) {
     for (const auto& p : flags[i].phrases) phrases_.add(p, static_cast<int>(i));

@@ -3,7 +3,7 @@
 namespace guidechat::dialog {
 
 namespace {
-std::unordered_set<std::string> as_set(const std::vector<std::string>& v) {
+WordSet as_set(const std::vector<std::string>& v) {
   return {v.begin(), v.end()};
 }
 }  // namespace
@@ -50,14 +50,16 @@ Intent Router::classify(const Tokens& tokens) const {
       break;
     }
   }
-  in.question = tokens.question || question_words_.count(tokens.words.front()) > 0;
+  in.question = tokens.question || question_words_.count(tokens.key(0)) > 0;
   for (const PhraseHit& h : doctor_.find(tokens)) {
     if (!h.negated) in.doctor = in.question;
   }
   // "what is facial spasm" is a question about the condition; "my eye
   // keeps twitching" is about someone's own symptoms.
   bool personal = false;
-  for (const auto& w : tokens.words) personal = personal || person_words_.count(w) > 0;
+  for (std::size_t i = 0; i < tokens.words.size() && !personal; ++i) {
+    personal = person_words_.count(tokens.key(i)) > 0;
+  }
   for (const PhraseHit& h : symptoms_.find(tokens)) {
     if (!h.negated && personal) in.symptoms = true;
   }

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <string>
-#include <unordered_set>
 
 #include "dialog/flow.hpp"
 #include "dialog/phrases.hpp"
@@ -36,8 +35,8 @@ class Router {
   PhraseSet flow_phrases_;
   PhraseSet doctor_;
   PhraseSet symptoms_;
-  std::unordered_set<std::string> question_words_;
-  std::unordered_set<std::string> person_words_;
+  WordSet question_words_;
+  WordSet person_words_;
 };
 
 }  // namespace guidechat::dialog
