@@ -128,7 +128,7 @@ void write_part(JsonWriter& w, const Part& part) {
       w.key("text");
       w.string(part.text);
       w.key("type");
-      w.string("text");
+      w.word("text");
       break;
     case PartType::kAnswer:
       w.key("score");
@@ -137,7 +137,7 @@ void write_part(JsonWriter& w, const Part& part) {
       w.key("text");
       w.string(part.text);
       w.key("type");
-      w.string("answer");
+      w.word("answer");
       break;
     case PartType::kAsk:
       w.key("free_text");
@@ -160,7 +160,7 @@ void write_part(JsonWriter& w, const Part& part) {
       w.key("text");
       w.string(part.text);
       w.key("type");
-      w.string("ask");
+      w.word("ask");
       break;
     case PartType::kOutcome:
       w.key("level");
@@ -169,7 +169,7 @@ void write_part(JsonWriter& w, const Part& part) {
       w.key("text");
       w.string(part.text);
       w.key("type");
-      w.string("outcome");
+      w.word("outcome");
       break;
     case PartType::kFallback:
       w.key("suggestions");
@@ -179,7 +179,7 @@ void write_part(JsonWriter& w, const Part& part) {
       w.key("text");
       w.string(part.text);
       w.key("type");
-      w.string("fallback");
+      w.word("fallback");
       break;
     case PartType::kSummary:
       w.key("items");
@@ -196,7 +196,7 @@ void write_part(JsonWriter& w, const Part& part) {
       w.key("text");
       w.string(part.text);
       w.key("type");
-      w.string("summary");
+      w.word("summary");
       break;
   }
   w.end_object();
@@ -324,7 +324,7 @@ std::string build_welcome(std::string_view session, const std::vector<FlowInfo>&
   w.key("session");
   w.string(session);
   w.key("type");
-  w.string("welcome");
+  w.word("welcome");
   w.end_object();
   return out;
 }
@@ -343,7 +343,7 @@ std::string build_reply(const MessageId& reply_to, std::string_view session,
   w.key("session");
   w.string(session);
   w.key("type");
-  w.string("reply");
+  w.word("reply");
   w.end_object();
   return out;
 }
@@ -353,7 +353,7 @@ std::string build_error(const MessageId& reply_to, ErrorCode code, std::string_v
   JsonWriter w(&out);
   w.begin_object();
   w.key("code");
-  w.string(code_name(code));
+  w.word(code_name(code));
   w.key("message");
   w.string(message);
   if (!std::holds_alternative<std::monostate>(reply_to)) {
@@ -361,7 +361,7 @@ std::string build_error(const MessageId& reply_to, ErrorCode code, std::string_v
     write_id(w, reply_to);
   }
   w.key("type");
-  w.string("error");
+  w.word("error");
   w.end_object();
   return out;
 }

@@ -123,9 +123,17 @@ void JsonWriter::end_array() {
 
 void JsonWriter::key(std::string_view name) {
   separate();
-  append_json_string(out_, name);
-  out_->push_back(':');
+  out_->push_back('"');
+  out_->append(name);
+  out_->append("\":", 2);
   first_ = true;  // the value that follows takes no comma
+}
+
+void JsonWriter::word(std::string_view w) {
+  separate();
+  out_->push_back('"');
+  out_->append(w);
+  out_->push_back('"');
 }
 
 void JsonWriter::string(std::string_view s) {
