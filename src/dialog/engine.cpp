@@ -1,8 +1,7 @@
 #include "dialog/engine.hpp"
 
 #include <algorithm>
-#include <map>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "common/limits.hpp"
 #include "common/text.hpp"
@@ -58,16 +57,15 @@ struct Engine::Compiled {
         router(flows) {
     for (const Flow& f : flows.flows()) {
       for (const Node& n : f.nodes) {
-        if (n.type == NodeType::kAsk) {
-          matchers.emplace(f.id + "/" + n.id, AnswerMatcher(n, flows.language()));
-        }
+        if (n.type == NodeType::kAsk) matchers.emplace(&n, AnswerMatcher(n, flows.language()));
       }
     }
   }
   WordSet breaks;
   RedFlagDetector red_flags;
   Router router;
-  std::map<std::string, AnswerMatcher, std::less<>> matchers;  // "flow/node"
+  // By ask node: the flows are immutable and outlive this (the engine holds both).
+  std::unordered_map<const Node*, AnswerMatcher> matchers;
 };
 
 Part ask_part(const Node& ask) {
@@ -77,6 +75,7 @@ Part ask_part(const Node& ask) {
   p.text = ask.text;
   p.multiple = ask.multiple;
   p.free_text = true;
+  p.options.reserve(ask.options.size());
   for (const auto& o : ask.options) p.options.push_back({o.id, o.label});
   return p;
 }
@@ -358,7 +357,7 @@ Turn Engine::say(State state, std::string_view raw) const {
     return t;
   }
   if (ask != nullptr) {
-    auto it = c.matchers.find(flow->id + "/" + ask->id);
+    auto it = c.matchers.find(ask);
     if (it != c.matchers.end()) {
       if (auto ids = it->second.match(tokens); !ids.empty()) {
         answer(*flow, *ask, std::move(ids), &t);

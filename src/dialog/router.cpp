@@ -51,8 +51,13 @@ Intent Router::classify(const Tokens& tokens) const {
     }
   }
   in.question = tokens.question || question_words_.count(tokens.key(0)) > 0;
-  for (const PhraseHit& h : doctor_.find(tokens)) {
-    if (!h.negated) in.doctor = in.question;
+  // Only a question asks when to see a doctor, and only a personal message
+  // describes symptoms: the phrase scans below are skipped when they cannot
+  // change the intent.
+  if (in.question) {
+    for (const PhraseHit& h : doctor_.find(tokens)) {
+      if (!h.negated) in.doctor = true;
+    }
   }
   // "what is facial spasm" is a question about the condition; "my eye
   // keeps twitching" is about someone's own symptoms.
@@ -60,8 +65,10 @@ Intent Router::classify(const Tokens& tokens) const {
   for (std::size_t i = 0; i < tokens.words.size() && !personal; ++i) {
     personal = person_words_.count(tokens.key(i)) > 0;
   }
-  for (const PhraseHit& h : symptoms_.find(tokens)) {
-    if (!h.negated && personal) in.symptoms = true;
+  if (personal) {
+    for (const PhraseHit& h : symptoms_.find(tokens)) {
+      if (!h.negated) in.symptoms = true;
+    }
   }
   return in;
 }
