@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,5 +59,12 @@ std::string_view truncate_utf8(std::string_view s, std::size_t max_bytes);
 
 // Trims ASCII whitespace at both ends.
 std::string_view trim(std::string_view s);
+
+// Lets string-keyed unordered maps and sets be searched with a string_view,
+// without a copy (with std::equal_to<> as their key equality).
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 }  // namespace guidechat::text

@@ -196,7 +196,7 @@ struct Connection {
   StmtPtr search;
   StmtPtr broad;
   std::unique_ptr<Stemmer> stemmer;
-  std::unordered_map<std::string, std::string> stems;  // small cache
+  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> stems;  // small cache
   ResultCache results;
 };
 
@@ -522,12 +522,11 @@ SearchResult IndexImpl::run(std::string_view question, std::size_t max_hits,
     return result;
   }
   auto stem = [conn](std::string_view w) -> std::string {
-    std::string key(w);
-    auto it = conn->stems.find(key);
+    auto it = conn->stems.find(w);
     if (it != conn->stems.end()) return it->second;
     std::string s = conn->stemmer->stem(w);
     if (conn->stems.size() > 4096) conn->stems.clear();
-    conn->stems.emplace(std::move(key), s);
+    conn->stems.emplace(std::string(w), s);
     return s;
   };
   Analysis analysis = builder_.analyze(question, stem);

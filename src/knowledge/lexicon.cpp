@@ -61,7 +61,7 @@ Result<Lexicon> Lexicon::load(const std::filesystem::path& dir) {
 }
 
 bool Lexicon::everyday(std::string_view word) const {
-  return everyday_.find(std::string(word)) != everyday_.end();
+  return everyday_.find(word) != everyday_.end();
 }
 
 int Lexicon::word_class(std::string_view word) const {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "common/text.hpp"
 
 namespace guidechat::knowledge {
 
@@ -31,10 +32,12 @@ class Lexicon {
   bool everyday(std::string_view word) const;
   // SCOWL size class (10 = among the most common ... 60); 0 when unknown.
   int word_class(std::string_view word) const;
-  const std::unordered_set<std::string>& everyday_words() const { return everyday_; }
+  const std::unordered_set<std::string, text::StringHash, std::equal_to<>>& everyday_words() const {
+    return everyday_;
+  }
 
  private:
-  std::unordered_set<std::string> everyday_;
+  std::unordered_set<std::string, text::StringHash, std::equal_to<>> everyday_;
   std::string english_;   // "word class\n" lines, sorted bytewise
   std::size_t body_ = 0;  // where the lines start (after the comments)
 };

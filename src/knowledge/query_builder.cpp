@@ -138,6 +138,7 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
     const std::vector<std::string>* alts = nullptr;
     std::size_t n = synonyms_->match(words, i, &alts);
     QueryWord qw;
+    int cls_of_word = -1;  // lexicon class of qw.word, once looked up
     if (n > 0) {
       for (std::size_t k = 0; k < n; ++k) qw.typed += (k ? " " : "") + words[i + k];
       qw.word = qw.typed;
@@ -155,6 +156,7 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
       }
       qw.word = plain;
       int cls = lexicon_->word_class(plain);
+      cls_of_word = cls;
       bool in_guide = known_stem(stem(plain));
       // A word nobody would mean as typed (not English, or very rare) and not
       // in the guide is taken as a typo of the closest known word.
@@ -166,6 +168,7 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
             continue;
           }
           qw.word = fixed;
+          cls_of_word = -1;
           std::vector<std::string> one{fixed};
           const std::vector<std::string>* fixed_alts = nullptr;
           if (synonyms_->match(one, 0, &fixed_alts) == 1) alts = fixed_alts;
@@ -173,7 +176,7 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
       }
     }
     std::size_t consumed = n > 0 ? n : 1;
-    qw.weight = weight_of_class(lexicon_->word_class(qw.word));
+    qw.weight = weight_of_class(cls_of_word >= 0 ? cls_of_word : lexicon_->word_class(qw.word));
     // The forms searched: the word itself, then its synonyms.
     std::vector<std::string> candidates{qw.word};
     if (alts) candidates.insert(candidates.end(), alts->begin(), alts->end());

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/text.hpp"
 #include "knowledge/lexicon.hpp"
 #include "knowledge/speller.hpp"
 #include "knowledge/synonyms.hpp"
@@ -31,11 +32,7 @@ std::string build_match(const std::vector<std::string>& terms);
 // A stem of the index's vocabulary, by number.
 using StemId = std::uint32_t;
 
-// Lets string-keyed maps be searched with a string_view, without a copy.
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
+using text::StringHash;
 
 // What the index knows, for analyze(): its stems (numbered) and the speller
 // over the guide's words.

@@ -67,12 +67,12 @@ Result<Synonyms> Synonyms::parse(std::string_view text, std::string_view file) {
 }
 
 const std::vector<std::string>* Synonyms::lookup(std::string_view phrase) const {
-  auto it = rules_.find(std::string(phrase));
+  auto it = rules_.find(phrase);
   if (it != rules_.end()) return &it->second;
   // Plurals: "relaxers" -> "relaxer", "twitches" -> "twitch".
   for (std::string_view suffix : {"es", "s"}) {
     if (phrase.size() > suffix.size() + 2 && phrase.ends_with(suffix)) {
-      it = rules_.find(std::string(phrase.substr(0, phrase.size() - suffix.size())));
+      it = rules_.find(phrase.substr(0, phrase.size() - suffix.size()));
       if (it != rules_.end()) return &it->second;
     }
   }
@@ -82,13 +82,20 @@ const std::vector<std::string>* Synonyms::lookup(std::string_view phrase) const 
 std::size_t Synonyms::match(const std::vector<std::string>& words, std::size_t start,
                             const std::vector<std::string>** alternatives) const {
   std::size_t longest = std::min(max_words_, words.size() - std::min(start, words.size()));
+  if (longest == 0) return 0;
+  // Built once: the phrase of n words is a prefix of the longest one.
+  std::string phrase = words[start];
+  for (std::size_t i = 1; i < longest; ++i) {
+    phrase += ' ';
+    phrase += words[start + i];
+  }
+  std::size_t length = phrase.size();
   for (std::size_t n = longest; n >= 1; --n) {
-    std::string phrase = words[start];
-    for (std::size_t i = 1; i < n; ++i) phrase += " " + words[start + i];
-    if (const auto* alts = lookup(phrase)) {
+    if (const auto* alts = lookup(std::string_view(phrase).substr(0, length))) {
       *alternatives = alts;
       return n;
     }
+    if (n > 1) length -= words[start + n - 1].size() + 1;
   }
   return 0;
 }

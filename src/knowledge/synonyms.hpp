@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "common/text.hpp"
 
 namespace guidechat::knowledge {
 
@@ -48,7 +49,8 @@ class Synonyms {
   bool empty() const { return rules_.empty(); }
 
  private:
-  std::unordered_map<std::string, std::vector<std::string>> rules_;
+  std::unordered_map<std::string, std::vector<std::string>, text::StringHash, std::equal_to<>>
+      rules_;
   std::size_t max_words_ = 0;  // longest left side, in words
 };
 
