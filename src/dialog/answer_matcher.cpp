@@ -2,15 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <unordered_set>
 
 namespace guidechat::dialog {
 
 namespace {
-
-WordSet as_set(const std::vector<std::string>& v) {
-  return {v.begin(), v.end()};
-}
 
 std::string id_words(const std::string& id) {
   std::string s = id;
@@ -27,7 +22,7 @@ bool is_number(const std::string& w) {
 }  // namespace
 
 AnswerMatcher::AnswerMatcher(const Node& ask, const Language& language)
-    : ask_(&ask), phrases_(as_set(language.negators)) {
+    : ask_(&ask), phrases_(WordSet(language.negators)) {
   for (std::size_t i = 0; i < ask.options.size(); ++i) {
     const AskOption& o = ask.options[i];
     int tag = static_cast<int>(i);

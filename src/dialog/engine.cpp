@@ -52,9 +52,7 @@ Turn fail(const State& state, ErrorCode code, std::string message) {
 
 struct Engine::Compiled {
   explicit Compiled(const FlowSet& flows)
-      : breaks(flows.language().clause_breaks.begin(), flows.language().clause_breaks.end()),
-        red_flags(flows),
-        router(flows) {
+      : breaks(flows.language().clause_breaks), red_flags(flows), router(flows) {
     for (const Flow& f : flows.flows()) {
       for (const Node& n : f.nodes) {
         if (n.type == NodeType::kAsk) matchers.emplace(&n, AnswerMatcher(n, flows.language()));

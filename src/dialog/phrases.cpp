@@ -57,8 +57,8 @@ Tokens tokenize(std::string_view input, const WordSet& breaks) {
     folded.clear();
     text::fold_append(input.substr(begin, i - begin), &folded);
     text::for_each_word(folded, [&](std::string_view w) {
-      WordKey key{w, WordHash{}(w)};
-      if (breaks.count(key)) ++clause;
+      WordKey key = word_key(w);
+      if (breaks.contains(key)) ++clause;
       t.words.emplace_back(w);
       t.hashes.push_back(key.hash);
       t.clause.push_back(clause);
@@ -77,7 +77,7 @@ std::uint32_t PhraseSet::typo_key(char first, std::size_t length) {
 void PhraseSet::add(std::string_view phrase, int tag) {
   Phrase p{text::words(phrase), tag, false};
   if (p.words.empty()) return;
-  p.starts_negated = negators_.count(p.words.front()) > 0;
+  p.starts_negated = negators_.contains(p.words.front());
   std::size_t i = phrases_.size();
   const std::string& first = p.words.front();
   by_first_[first].push_back(i);
@@ -100,7 +100,7 @@ bool PhraseSet::match_at(const Tokens& t, std::size_t pos, const Phrase& p) cons
 bool PhraseSet::negated_at(const Tokens& t, std::size_t pos) const {
   std::size_t from = pos > kNegationWindow ? pos - kNegationWindow : 0;
   for (std::size_t i = from; i < pos; ++i) {
-    if (t.clause[i] == t.clause[pos] && negators_.count(t.key(i))) return true;
+    if (t.clause[i] == t.clause[pos] && negators_.contains(t.key(i))) return true;
   }
   return false;
 }
@@ -121,7 +121,7 @@ std::vector<PhraseHit> PhraseSet::find(const Tokens& t) const {
         if (match_at(t, pos, p)) best = &p;
       }
     };
-    if (auto it = by_first_.find(t.key(pos)); it != by_first_.end()) consider(it->second);
+    if (const auto* candidates = by_first_.find(t.key(pos))) consider(*candidates);
     if (w.size() >= kMinTypoWord - 1) {
       for (std::size_t len = w.size() - 1; len <= w.size() + 1; ++len) {
         if (!may_have_typo_key(w[0], len)) continue;

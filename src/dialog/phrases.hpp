@@ -8,6 +8,7 @@
 // const and safe from any thread.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -15,7 +16,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace guidechat::dialog {
@@ -28,23 +28,89 @@ struct WordKey {
   std::size_t hash;
 };
 
-// Hash and equality for word sets and maps that can be searched by WordKey.
-struct WordHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  std::size_t operator()(const WordKey& k) const { return k.hash; }
+// The key of `word`: the word and its hash.
+inline WordKey word_key(std::string_view word) {
+  return {word, std::hash<std::string_view>{}(word)};
+}
+
+// Words to values, searched by WordKey: open addressing over a power-of-two
+// table of hashes, so a lookup is a mask and a compare or two. (With
+// std::unordered_map, phrase spotting spent most of its time dividing by the
+// prime bucket count.)
+template <typename V>
+class WordMap {
+ public:
+  // The value of `word`, added (value-initialized) when new.
+  V& operator[](std::string_view word) {
+    WordKey key = word_key(word);
+    if (std::uint32_t e = index_of(key); e != kAbsent) return entries_[e].value;
+    if ((entries_.size() + 1) * 2 > slots_.size()) grow();
+    place(key.hash, static_cast<std::uint32_t>(entries_.size()));
+    entries_.push_back({std::string(word), key.hash, V{}});
+    return entries_.back().value;
+  }
+  const V* find(const WordKey& key) const {
+    std::uint32_t e = index_of(key);
+    return e != kAbsent ? &entries_[e].value : nullptr;
+  }
+
+ private:
+  struct Entry {
+    std::string word;
+    std::size_t hash;
+    V value;
+  };
+  struct Slot {
+    std::size_t hash = 0;
+    std::uint32_t entry = kAbsent;  // index into entries_
+  };
+  static constexpr std::uint32_t kAbsent = ~std::uint32_t{0};
+
+  std::uint32_t index_of(const WordKey& key) const {
+    if (slots_.empty()) return kAbsent;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = key.hash & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.entry == kAbsent) return kAbsent;
+      if (s.hash == key.hash && entries_[s.entry].word == key.text) return s.entry;
+    }
+  }
+  void place(std::size_t hash, std::uint32_t entry) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = hash & mask;
+    while (slots_[i].entry != kAbsent) i = (i + 1) & mask;
+    slots_[i] = {hash, entry};
+  }
+  void grow() {
+    slots_.assign(std::max<std::size_t>(16, slots_.size() * 2), Slot{});
+    for (std::size_t e = 0; e < entries_.size(); ++e) {
+      place(entries_[e].hash, static_cast<std::uint32_t>(e));
+    }
+  }
+
+  std::vector<Slot> slots_;  // power-of-two size, at most half full
+  std::vector<Entry> entries_;
 };
-struct WordEqual {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-  bool operator()(const WordKey& a, std::string_view b) const { return a.text == b; }
-  bool operator()(std::string_view a, const WordKey& b) const { return a == b.text; }
+
+// A set of words (negators, clause breaks, ...), searched by WordKey.
+class WordSet {
+ public:
+  WordSet() = default;
+  template <typename It>
+  WordSet(It begin, It end) {
+    for (; begin != end; ++begin) words_[*begin] = true;
+  }
+  explicit WordSet(const std::vector<std::string>& words) : WordSet(words.begin(), words.end()) {}
+  bool contains(const WordKey& key) const { return words_.find(key) != nullptr; }
+  bool contains(std::string_view word) const { return contains(word_key(word)); }
+
+ private:
+  WordMap<bool> words_;
 };
-using WordSet = std::unordered_set<std::string, WordHash, WordEqual>;
 
 struct Tokens {
   std::vector<std::string> words;
-  std::vector<std::size_t> hashes;  // WordHash of each word
+  std::vector<std::size_t> hashes;  // word_key(word).hash of each word
   std::vector<int> clause;          // clause number of each word
   bool question = false;            // has a '?' (question words are judged by the router)
 
@@ -96,7 +162,7 @@ class PhraseSet {
   // Candidates by first word, so a scan looks at a handful of phrases per
   // word instead of all of them: exact first words, and (for typo
   // tolerance) first letter + length of first words long enough for it.
-  std::unordered_map<std::string, std::vector<std::size_t>, WordHash, WordEqual> by_first_;
+  WordMap<std::vector<std::size_t>> by_first_;
   std::unordered_map<std::uint32_t, std::vector<std::size_t>> by_typo_key_;
   // By first byte: bit min(length, 63) set for each by_typo_key_ bucket.
   std::array<std::uint64_t, 256> typo_lengths_{};

@@ -3,8 +3,7 @@
 namespace guidechat::dialog {
 
 RedFlagDetector::RedFlagDetector(const FlowSet& flows)
-    : flows_(&flows),
-      phrases_(WordSet(flows.language().negators.begin(), flows.language().negators.end())) {
+    : flows_(&flows), phrases_(WordSet(flows.language().negators)) {
   const auto& flags = flows.red_flags();
   for (std::size_t i = 0; i < flags.size(); ++i) {
     for (const auto& p : flags[i].phrases) phrases_.add(p, static_cast<int>(i));

@@ -2,19 +2,13 @@
 
 namespace guidechat::dialog {
 
-namespace {
-WordSet as_set(const std::vector<std::string>& v) {
-  return {v.begin(), v.end()};
-}
-}  // namespace
-
 Router::Router(const FlowSet& flows)
     : flows_(&flows),
-      flow_phrases_(as_set(flows.language().negators)),
-      doctor_(as_set(flows.language().negators)),
-      symptoms_(as_set(flows.language().negators)),
-      question_words_(as_set(flows.language().question_words)),
-      person_words_(as_set(flows.language().person_words)) {
+      flow_phrases_(WordSet(flows.language().negators)),
+      doctor_(WordSet(flows.language().negators)),
+      symptoms_(WordSet(flows.language().negators)),
+      question_words_(flows.language().question_words),
+      person_words_(flows.language().person_words) {
   const Language& lang = flows.language();
   for (std::size_t i = 0; i < lang.small_talk.size(); ++i) {
     for (const auto& p : lang.small_talk[i].phrases) small_talk_.add(p, static_cast<int>(i));
@@ -50,7 +44,7 @@ Intent Router::classify(const Tokens& tokens) const {
       break;
     }
   }
-  in.question = tokens.question || question_words_.count(tokens.key(0)) > 0;
+  in.question = tokens.question || question_words_.contains(tokens.key(0));
   // Only a question asks when to see a doctor, and only a personal message
   // describes symptoms: the phrase scans below are skipped when they cannot
   // change the intent.
@@ -63,7 +57,7 @@ Intent Router::classify(const Tokens& tokens) const {
   // keeps twitching" is about someone's own symptoms.
   bool personal = false;
   for (std::size_t i = 0; i < tokens.words.size() && !personal; ++i) {
-    personal = person_words_.count(tokens.key(i)) > 0;
+    personal = person_words_.contains(tokens.key(i));
   }
   if (personal) {
     for (const PhraseHit& h : symptoms_.find(tokens)) {
