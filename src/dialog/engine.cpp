@@ -23,6 +23,10 @@ constexpr int kMaxSteps = 64;
 constexpr double kScriptedScore = 1.0;  // guide text picked by the flow, not by search
 // A second search hit is shown too when it scores this close to the first.
 constexpr double kSecondHitRatio = 0.8;
+// Parts a turn that walks a flow usually has (intro, info, ask; outcome,
+// tips, closing text): room for them up front saves growing the vector
+// (and moving parts) one at a time.
+constexpr std::size_t kTypicalParts = 4;
 
 std::string route(const std::vector<Route>& routes, const std::vector<Answer>& answers) {
   for (const Route& r : routes) {
@@ -165,6 +169,7 @@ Turn Engine::handle(const State& state, const protocol::ClientMessage& message) 
 
 Turn Engine::start(State state, const Flow& flow) const {
   Turn t;
+  t.parts.reserve(kTypicalParts);
   // A new run of a flow forgets that flow's earlier answers, so its routing
   // only ever sees answers given in this run.
   std::vector<Answer> kept;
@@ -198,6 +203,7 @@ Turn Engine::choose(State state, const protocol::ClientMessage& message) const {
     return fail(state, ErrorCode::kBadOption, "this question takes one option");
   }
   Turn t;
+  t.parts.reserve(kTypicalParts);
   t.state = std::move(state);
   answer(*flow, *ask, std::move(ids), &t);
   return t;
@@ -209,10 +215,10 @@ void Engine::answer(const Flow& flow, const Node& ask, std::vector<std::string> 
   std::string next;
   if (!ask.multiple) {
     const AskOption* o = ask.option(ids.front());
-    set_answer(&turn->state, ask.slot, ids);
+    set_answer(&turn->state, ask.slot, std::move(ids));
     if (o != nullptr && !o->next.empty()) next = route(o->next, turn->state.answers);
   } else {
-    set_answer(&turn->state, ask.slot, ids);
+    set_answer(&turn->state, ask.slot, std::move(ids));
   }
   if (next.empty()) next = route(ask.next, turn->state.answers);
   enter(flow, next, turn);
