@@ -1,6 +1,7 @@
 #include "common/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 namespace guidechat::text {
@@ -53,26 +54,43 @@ std::string fold(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// fold() of each ASCII byte.
+constexpr std::array<char, 128> kAsciiFold = [] {
+  std::array<char, 128> t{};
+  for (int c = 0; c < 128; ++c) {
+    if (c >= 'A' && c <= 'Z') {
+      t[c] = static_cast<char>(c - 'A' + 'a');
+    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'') {
+      t[c] = static_cast<char>(c);
+    } else {
+      t[c] = ' ';
+    }
+  }
+  return t;
+}();
+
+}  // namespace
+
 void fold_append(std::string_view s, std::string* out_ptr) {
   std::string& out = *out_ptr;
-  out.reserve(out.size() + s.size());
+  // Folding never lengthens text, so the bytes are written in place and the
+  // string cut to size at the end.
+  const std::size_t base = out.size();
+  out.resize(base + s.size());
+  char* p = out.data() + base;
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      if (c >= 'A' && c <= 'Z') {
-        out.push_back(static_cast<char>(c - 'A' + 'a'));
-      } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'') {
-        out.push_back(static_cast<char>(c));
-      } else {
-        out.push_back(' ');
-      }
+      *p++ = kAsciiFold[c];
       continue;
     }
     // U+2018 / U+2019 (curly apostrophes) become a plain apostrophe.
     if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
         (static_cast<unsigned char>(s[i + 2]) == 0x98 ||
          static_cast<unsigned char>(s[i + 2]) == 0x99)) {
-      out.push_back('\'');
+      *p++ = '\'';
       i += 2;
       continue;
     }
@@ -81,12 +99,14 @@ void fold_append(std::string_view s, std::string* out_ptr) {
     // punctuation such as dashes and quotes).
     std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
     if (len == 2 && i + 1 < s.size()) {
-      out.append(s.substr(i, 2));
+      *p++ = s[i];
+      *p++ = s[i + 1];
     } else {
-      out.push_back(' ');
+      *p++ = ' ';
     }
     i += std::min(len, s.size() - i) - 1;
   }
+  out.resize(static_cast<std::size_t>(p - out.data()));
 }
 
 std::vector<std::string> words(std::string_view s) {

@@ -61,6 +61,9 @@ Result<Synonyms> Synonyms::parse(std::string_view text, std::string_view file) {
       }
       syn.max_words_ = std::max(
           syn.max_words_, static_cast<std::size_t>(std::count(left.begin(), left.end(), ' ')) + 1);
+      if (auto space = left.find(' '); space != std::string::npos) {
+        syn.phrase_starts_.insert(left.substr(0, space));
+      }
     }
   }
   return syn;
@@ -83,6 +86,7 @@ std::size_t Synonyms::match(const std::vector<std::string>& words, std::size_t s
                             const std::vector<std::string>** alternatives) const {
   std::size_t longest = std::min(max_words_, words.size() - std::min(start, words.size()));
   if (longest == 0) return 0;
+  if (longest > 1 && !phrase_starts_.contains(words[start])) longest = 1;
   // Built once: the phrase of n words is a prefix of the longest one.
   std::string phrase = words[start];
   for (std::size_t i = 1; i < longest; ++i) {

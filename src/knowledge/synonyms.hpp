@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/result.hpp"
@@ -37,8 +38,9 @@ class Synonyms {
   // single spaces), or nullptr when there is no rule for it.
   const std::vector<std::string>* lookup(std::string_view phrase) const;
 
-  // Finds the longest rule matching words[start...]; returns the number of
-  // words it covers (0: none) and sets *alternatives.
+  // Finds the longest rule matching words[start...] (words as text::words()
+  // splits them); returns the number of words it covers (0: none) and sets
+  // *alternatives.
   std::size_t match(const std::vector<std::string>& words, std::size_t start,
                     const std::vector<std::string>** alternatives) const;
 
@@ -52,6 +54,10 @@ class Synonyms {
   std::unordered_map<std::string, std::vector<std::string>, text::StringHash, std::equal_to<>>
       rules_;
   std::size_t max_words_ = 0;  // longest left side, in words
+  // First words of the left sides of two words or more: match() tries
+  // phrases only from these (a phrase rule's first word is never a plural
+  // form, which lookup() only strips from the last word).
+  std::unordered_set<std::string, text::StringHash, std::equal_to<>> phrase_starts_;
 };
 
 }  // namespace guidechat::knowledge
