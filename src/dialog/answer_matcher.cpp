@@ -55,8 +55,9 @@ std::vector<std::string> AnswerMatcher::match(const Tokens& tokens) const {
       saw_number = true;
       std::size_t n = std::stoul(w);
       if (n == 0 || n > options.size()) return {};
-    } else if (w != "and" && w != "or" && w != "option" && w != "number" && w != "options") {
-      all_numbers = false;
+    } else if (all_numbers && w != "and" && w != "or" && w != "option" && w != "number" &&
+               w != "options") {
+      all_numbers = false;  // (every word is still checked for an option number out of range)
     }
   }
   if (all_numbers && saw_number) {

@@ -82,7 +82,14 @@ void PhraseSet::add(std::string_view phrase, int tag) {
   const std::string& first = p.words.front();
   by_first_[first].push_back(i);
   if (first.size() >= kMinTypoWord) {
-    by_typo_key_[typo_key(first[0], first.size())].push_back(i);
+    std::uint32_t key = typo_key(first[0], first.size());
+    auto at = std::lower_bound(typo_keys_.begin(), typo_keys_.end(), key);
+    auto bucket = by_typo_key_.begin() + (at - typo_keys_.begin());
+    if (at == typo_keys_.end() || *at != key) {
+      typo_keys_.insert(at, key);
+      bucket = by_typo_key_.insert(bucket, std::vector<std::size_t>());
+    }
+    bucket->push_back(i);
     typo_lengths_[static_cast<unsigned char>(first[0])] |=
         std::uint64_t{1} << std::min<std::size_t>(first.size(), 63);
   }
@@ -125,9 +132,9 @@ std::vector<PhraseHit> PhraseSet::find(const Tokens& t) const {
     if (w.size() >= kMinTypoWord - 1) {
       for (std::size_t len = w.size() - 1; len <= w.size() + 1; ++len) {
         if (!may_have_typo_key(w[0], len)) continue;
-        if (auto it = by_typo_key_.find(typo_key(w[0], len)); it != by_typo_key_.end()) {
-          consider(it->second);
-        }
+        const std::uint32_t key = typo_key(w[0], len);
+        auto at = std::lower_bound(typo_keys_.begin(), typo_keys_.end(), key);
+        if (at != typo_keys_.end() && *at == key) consider(by_typo_key_[at - typo_keys_.begin()]);
       }
     }
     if (best == nullptr) {

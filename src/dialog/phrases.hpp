@@ -15,7 +15,6 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace guidechat::dialog {
@@ -151,7 +150,7 @@ class PhraseSet {
   bool negated_at(const Tokens& t, std::size_t pos) const;
   // Bucket of phrases whose first word may match a typo'd `word`.
   static std::uint32_t typo_key(char first, std::size_t length);
-  // Whether by_typo_key_ may hold typo_key(first, length): most typed words
+  // Whether typo_keys_ may hold typo_key(first, length): most typed words
   // have no bucket, and this skips their lookups.
   bool may_have_typo_key(char first, std::size_t length) const {
     return (typo_lengths_[static_cast<unsigned char>(first)] >> std::min<std::size_t>(length, 63)) &
@@ -163,8 +162,11 @@ class PhraseSet {
   // word instead of all of them: exact first words, and (for typo
   // tolerance) first letter + length of first words long enough for it.
   WordMap<std::vector<std::size_t>> by_first_;
-  std::unordered_map<std::uint32_t, std::vector<std::size_t>> by_typo_key_;
-  // By first byte: bit min(length, 63) set for each by_typo_key_ bucket.
+  // Typo buckets: sorted keys (a binary search over a few cache lines) and
+  // the candidates of each.
+  std::vector<std::uint32_t> typo_keys_;
+  std::vector<std::vector<std::size_t>> by_typo_key_;
+  // By first byte: bit min(length, 63) set for each typo bucket.
   std::array<std::uint64_t, 256> typo_lengths_{};
   WordSet negators_;
 };
