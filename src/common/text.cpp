@@ -119,7 +119,19 @@ std::vector<std::string> words(std::string_view s) {
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
   const std::size_t n = a.size(), m = b.size();
   if ((n > m ? n - m : m - n) > limit) return limit + 1;
-  std::vector<std::size_t> prev2(m + 1), prev(m + 1), cur(m + 1);
+  // Three rows of the table: on the stack for words (the speller calls this
+  // for every known word of a similar length), on the heap for longer text.
+  constexpr std::size_t kStackRow = 64;
+  std::array<std::size_t, 3 * kStackRow> stack;  // every cell is written before it is read
+  std::vector<std::size_t> heap;
+  std::size_t* rows = stack.data();
+  if (m + 1 > kStackRow) {
+    heap.assign(3 * (m + 1), 0);
+    rows = heap.data();
+  }
+  std::size_t* prev2 = rows;
+  std::size_t* prev = rows + (m + 1);
+  std::size_t* cur = rows + 2 * (m + 1);
   for (std::size_t j = 0; j <= m; ++j) prev[j] = j;
   for (std::size_t i = 1; i <= n; ++i) {
     cur[0] = i;
@@ -133,8 +145,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t li
       row_min = std::min(row_min, cur[j]);
     }
     if (row_min > limit) return limit + 1;
-    prev2.swap(prev);
-    prev.swap(cur);
+    std::size_t* oldest = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = oldest;
   }
   return std::min(prev[m], limit + 1);
 }
