@@ -5,8 +5,9 @@
 //
 //   echo_server --port 9000 [--threads 1]
 //
-// Thread-safety: each session lives on a strand; with --threads 1 (the
-// benchmark's setting, like guidechat's) everything runs on one thread.
+// Thread-safety: with --threads 1 (the benchmark's setting, like guidechat's)
+// everything runs on one thread and sessions use the io_context directly, as
+// guidechat's do; with more, each session lives on a strand.
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -62,28 +63,34 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(net::io_context& ioc, tcp::acceptor&& acceptor)
-      : ioc_(ioc), acceptor_(std::move(acceptor)), backoff_(ioc) {}
+  Listener(net::io_context& ioc, tcp::acceptor&& acceptor, unsigned threads)
+      : ioc_(ioc), acceptor_(std::move(acceptor)), backoff_(ioc), threads_(threads) {}
 
   void accept() {
-    acceptor_.async_accept(
-        net::make_strand(ioc_), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
-          if (ec) {
-            // Out of descriptors, say: wait a little instead of spinning.
-            self->backoff_.expires_after(std::chrono::milliseconds(50));
-            self->backoff_.async_wait([self](beast::error_code) { self->accept(); });
-            return;
-          }
-          s.set_option(tcp::no_delay(true), ec);
-          std::make_shared<Session>(std::move(s))->run();
-          self->accept();
-        });
+    auto on_accept = [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+      if (ec) {
+        // Out of descriptors, say: wait a little instead of spinning.
+        self->backoff_.expires_after(std::chrono::milliseconds(50));
+        self->backoff_.async_wait([self](beast::error_code) { self->accept(); });
+        return;
+      }
+      s.set_option(tcp::no_delay(true), ec);
+      std::make_shared<Session>(std::move(s))->run();
+      self->accept();
+    };
+    // One thread: no strand needed (the same choice as guidechat's listener).
+    if (threads_ > 1) {
+      acceptor_.async_accept(net::make_strand(ioc_), std::move(on_accept));
+    } else {
+      acceptor_.async_accept(ioc_.get_executor(), std::move(on_accept));
+    }
   }
 
  private:
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
   net::steady_timer backoff_;
+  unsigned threads_;
 };
 
 }  // namespace
@@ -111,7 +118,7 @@ int main(int argc, char** argv) {
                  ec.message().c_str());
     return 1;
   }
-  std::make_shared<Listener>(ioc, std::move(acceptor))->accept();
+  std::make_shared<Listener>(ioc, std::move(acceptor), threads)->accept();
 
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](beast::error_code, int) { ioc.stop(); });

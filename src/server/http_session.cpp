@@ -27,7 +27,8 @@ HttpSession::~HttpSession() {
 
 void HttpSession::run() {
   registry_id_ = state_->registry().add(weak_from_this());
-  // The socket's executor is this connection's strand: start there.
+  // The socket's executor is this connection's strand (the io_context
+  // itself with one thread): start there.
   net::dispatch(stream_.get_executor(),
                 beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
 }

@@ -3,8 +3,9 @@
 // HttpRouter, and hands a WebSocket upgrade of /ws - after the Origin check
 // and the connection limits - to a WebSocketSession.
 //
-// Thread-safety: all work runs on the connection's strand (the socket's
-// executor); shutdown() may be called from any thread.
+// Thread-safety: all work runs on the socket's executor: the connection's
+// strand, or the io_context itself when one thread runs the server; shutdown()
+// may be called from any thread.
 #pragma once
 
 #include <cstdint>

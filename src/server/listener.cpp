@@ -13,8 +13,9 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
-Listener::Listener(net::io_context& ioc, std::shared_ptr<SharedState> state)
+Listener::Listener(net::io_context& ioc, std::shared_ptr<SharedState> state, unsigned threads)
     : ioc_(ioc),
+      threads_(threads),
       strand_(net::make_strand(ioc)),
       acceptor_(strand_),
       backoff_(strand_),
@@ -22,8 +23,9 @@ Listener::Listener(net::io_context& ioc, std::shared_ptr<SharedState> state)
 
 Result<std::shared_ptr<Listener>> Listener::open(net::io_context& ioc,
                                                  const tcp::endpoint& endpoint,
-                                                 std::shared_ptr<SharedState> state) {
-  std::shared_ptr<Listener> l(new Listener(ioc, std::move(state)));
+                                                 std::shared_ptr<SharedState> state,
+                                                 unsigned threads) {
+  std::shared_ptr<Listener> l(new Listener(ioc, std::move(state), threads));
   beast::error_code ec;
   auto where = [&] {
     return endpoint.address().to_string() + ":" + std::to_string(endpoint.port()) + ": " +
@@ -58,9 +60,17 @@ void Listener::stop() {
 }
 
 void Listener::do_accept() {
-  // Each connection gets its own strand, so its handlers never run at once.
-  acceptor_.async_accept(net::make_strand(ioc_),
-                         beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  // With several threads, each connection gets its own strand, so its
+  // handlers never run at once. With one, they cannot anyway, and a strand
+  // would only add a queue and a lock to every handler: 2-3 us of a turn at
+  // 1,000 busy connections (docs/benchmarks.md).
+  if (threads_ > 1) {
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  } else {
+    acceptor_.async_accept(ioc_.get_executor(),
+                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  }
 }
 
 void Listener::on_accept(beast::error_code ec, tcp::socket socket) {

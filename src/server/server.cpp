@@ -131,8 +131,8 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options) {
   impl->state = std::make_shared<SharedState>(std::move(options), std::move(*sealer),
                                               std::move(*files), std::move(*content));
   impl->state->set_gaps(std::move(gaps));
-  auto listener =
-      Listener::open(impl->ioc, tcp::endpoint(address, impl->state->options().port), impl->state);
+  auto listener = Listener::open(impl->ioc, tcp::endpoint(address, impl->state->options().port),
+                                 impl->state, impl->threads);
   if (!listener.ok()) return Error{listener.error()};
   impl->listener = std::move(*listener);
   return std::unique_ptr<Server>(new Server(std::move(impl)));

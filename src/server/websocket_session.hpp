@@ -6,8 +6,9 @@
 // queue (a client that does not read its replies is dropped). Idle peers are
 // pinged and dropped by Beast's suggested server timeouts.
 //
-// Thread-safety: all work runs on the connection's strand (the socket's
-// executor); shutdown() may be called from any thread.
+// Thread-safety: all work runs on the socket's executor: the connection's
+// strand, or the io_context itself when one thread runs the server; shutdown()
+// may be called from any thread.
 #pragma once
 
 #include <cstdint>

@@ -44,8 +44,11 @@ void raise_fd_limit() {
 
 TEST_CASE("200 concurrent conversations each reach an outcome", "[server][concurrency]") {
   raise_fd_limit();
-  ServerProcess server(ServerProcess::with(
-      {"--max-connections-per-ip", "1000", "--rate", "1000", "--burst", "1000"}));
+  // One I/O thread (no strands: the benchmark's setting) and two (strands).
+  const std::string threads = GENERATE(as<std::string>{}, "1", "2");
+  INFO("--threads " << threads);
+  ServerProcess server(ServerProcess::with({"--max-connections-per-ip", "1000", "--rate", "1000",
+                                            "--burst", "1000", "--threads", threads}));
   REQUIRE(server.ready());
 
   std::vector<Patient> patients(kClients);
