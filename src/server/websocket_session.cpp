@@ -147,7 +147,8 @@ void WebSocketSession::resume_read() {
 void WebSocketSession::on_message() {
   // A flat_buffer holds the message in one piece: read it in place.
   const std::string_view frame(static_cast<const char*>(buffer_.data().data()), buffer_.size());
-  if (!rate_.try_take(std::chrono::steady_clock::now())) {
+  const auto arrived = std::chrono::steady_clock::now();  // for the rate and the turn's latency
+  if (!rate_.try_take(arrived)) {
     ++strikes_;
     state_->metrics().error(ErrorCode::kRateLimited);
     // The refusal still answers the message's id, so the client can tell
@@ -172,9 +173,8 @@ void WebSocketSession::on_message() {
     return;
   }
   auto content = state_->content();  // a reload in between does not affect this turn
-  auto started = std::chrono::steady_clock::now();
   auto out = conversation_.handle(frame, *content->engine, session::Clock::now());
-  auto latency = std::chrono::steady_clock::now() - started;
+  auto latency = std::chrono::steady_clock::now() - arrived;
   if (out.fallback && state_->gaps()) {
     state_->gaps()->record_frame(frame);  // key words only
   }
