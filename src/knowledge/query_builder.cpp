@@ -121,14 +121,37 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
     if (words.size() >= limits::kMaxQueryTerms) break;
     words.push_back(std::move(w));
   }
-  auto known_stem = [&](const std::string& s) {
+  // A word is stemmed and looked up once per question, however often it is
+  // asked about below (stem() is a call through std::function and a hash
+  // lookup each time).
+  struct Stemmed {
+    std::string word;  // without apostrophes
+    bool empty;        // its stem is empty
+    bool found;        // the index holds its stem
     StemId id;
-    return !s.empty() && vocabulary_->find(s, &id);
   };
+  auto stem_of = [&](std::string plain) {
+    std::string st = stem(plain);
+    Stemmed s{std::move(plain), st.empty(), false, 0};
+    s.found = vocabulary_->find(st, &s.id);
+    return s;
+  };
+  // stemmed[i] is words[i]'s; words of synonyms and corrections follow.
+  std::vector<Stemmed> stemmed;
+  stemmed.reserve(words.size() + 8);
   for (const auto& w : words) {
-    StemId id;
-    if (vocabulary_->find(stem(strip_apostrophes(w)), &id)) out.all_stems.push_back(id);
+    stemmed.push_back(stem_of(strip_apostrophes(w)));
+    if (stemmed.back().found) out.all_stems.push_back(stemmed.back().id);
   }
+  // `plain`'s entry, most likely that of words[hint].
+  auto lookup = [&](std::string plain, std::size_t hint) -> const Stemmed& {
+    if (hint < words.size() && stemmed[hint].word == plain) return stemmed[hint];
+    for (const Stemmed& s : stemmed) {
+      if (s.word == plain) return s;
+    }
+    stemmed.push_back(stem_of(std::move(plain)));
+    return stemmed.back();
+  };
   std::sort(out.all_stems.begin(), out.all_stems.end());
   out.all_stems.erase(std::unique(out.all_stems.begin(), out.all_stems.end()), out.all_stems.end());
   std::vector<Term> terms, synonym_terms;
@@ -157,7 +180,7 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
       qw.word = plain;
       int cls = lexicon_->word_class(plain);
       cls_of_word = cls;
-      bool in_guide = known_stem(stem(plain));
+      bool in_guide = !stemmed[i].empty && stemmed[i].found;  // plain is words[i] stripped
       // A word nobody would mean as typed (not English, or very rare) and not
       // in the guide is taken as a typo of the closest known word.
       if (!in_guide && (cls == 0 || cls >= 50)) {
@@ -192,9 +215,9 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
       std::vector<StemId> form_stems;
       bool all_known = true;
       for (const auto& part : text::words(form)) {
-        StemId id;
-        if (vocabulary_->find(stem(strip_apostrophes(part)), &id)) {
-          form_stems.push_back(id);
+        const Stemmed& s = lookup(strip_apostrophes(part), i);
+        if (s.found) {
+          form_stems.push_back(s.id);
         } else {
           all_known = false;
         }
