@@ -1,6 +1,7 @@
 #include "dialog/state.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -91,12 +92,43 @@ bool valid_id(std::string_view id) {
   });
 }
 
-void put(std::string* out, std::string_view s) {
+// kCommon by a cheap hash of the id, for put(): encoding looks up every id
+// of every turn's state, and a scan of the table compared dozens of them.
+// Open addressing over kCommonSlots slots (at most half full); 0 is empty,
+// else the index + 1.
+constexpr std::size_t kCommonSlots = 256;
+static_assert(kCommonCount * 2 <= kCommonSlots);
+
+constexpr std::size_t common_hash(std::string_view s) {
+  if (s.empty()) return 0;
+  return (s.size() * 31 + static_cast<unsigned char>(s.front()) * 7 +
+          static_cast<unsigned char>(s[s.size() / 2]) * 3 + static_cast<unsigned char>(s.back())) %
+         kCommonSlots;
+}
+
+constexpr std::array<std::uint8_t, kCommonSlots> kCommonTable = [] {
+  std::array<std::uint8_t, kCommonSlots> table{};
   for (std::size_t i = 0; i < kCommonCount; ++i) {
-    if (kCommon[i] == s) {
-      out->push_back(static_cast<char>(0x80 | i));
-      return;
-    }
+    std::size_t slot = common_hash(kCommon[i]);
+    while (table[slot] != 0) slot = (slot + 1) % kCommonSlots;
+    table[slot] = static_cast<std::uint8_t>(i + 1);
+  }
+  return table;
+}();
+
+// The index of `s` in kCommon, or kCommonCount.
+std::size_t common_index(std::string_view s) {
+  for (std::size_t slot = common_hash(s);; slot = (slot + 1) % kCommonSlots) {
+    std::uint8_t e = kCommonTable[slot];
+    if (e == 0) return kCommonCount;
+    if (kCommon[e - 1] == s) return e - 1;
+  }
+}
+
+void put(std::string* out, std::string_view s) {
+  if (std::size_t i = common_index(s); i < kCommonCount) {
+    out->push_back(static_cast<char>(0x80 | i));
+    return;
   }
   out->push_back(static_cast<char>(std::min(s.size(), kMaxId)));
   out->append(s.substr(0, kMaxId));
@@ -124,9 +156,7 @@ class Reader {
     pos_ += n;
     // A common id spelled out would encode differently: refuse, so that
     // every state has exactly one encoding.
-    for (auto c : kCommon) {
-      if (c == *s) return false;
-    }
+    if (common_index(*s) < kCommonCount) return false;
     return (allow_empty && n == 0) || valid_id(*s);
   }
   bool done() const { return pos_ == b_.size(); }
