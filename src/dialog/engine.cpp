@@ -27,8 +27,12 @@ constexpr double kSecondHitRatio = 0.8;
 // tips, closing text): room for them up front saves growing the vector
 // (and moving parts) one at a time.
 constexpr std::size_t kTypicalParts = 4;
+// The trace's name for an answer that is not an option of its ask (callers
+// check against the ask first, so never in practice).
+constexpr std::string_view kUnknownOption = "?";
 
-std::string route(const std::vector<Route>& routes, const std::vector<Answer>& answers) {
+// The id of the next node (a view of the flow's), or empty.
+std::string_view route(const std::vector<Route>& routes, const std::vector<Answer>& answers) {
   for (const Route& r : routes) {
     if (r.when.holds(answers)) return r.next;
   }
@@ -172,14 +176,10 @@ Turn Engine::start(State state, const Flow& flow) const {
   t.parts.reserve(kTypicalParts);
   // A new run of a flow forgets that flow's earlier answers, so its routing
   // only ever sees answers given in this run.
-  std::vector<Answer> kept;
-  for (auto& a : state.answers) {
-    bool mine = std::any_of(flow.nodes.begin(), flow.nodes.end(), [&](const Node& n) {
-      return n.type == NodeType::kAsk && n.slot == a.slot;
-    });
-    if (!mine) kept.push_back(std::move(a));
-  }
-  state.answers = std::move(kept);
+  std::erase_if(state.answers, [&](const Answer& a) {
+    return std::any_of(flow.nodes.begin(), flow.nodes.end(),
+                       [&](const Node& n) { return n.type == NodeType::kAsk && n.slot == a.slot; });
+  });
   t.state = std::move(state);
   if (!flow.intro.empty()) t.parts.push_back(Part::Text(flow.intro));
   enter(flow, flow.start, &t);
@@ -211,8 +211,12 @@ Turn Engine::choose(State state, const protocol::ClientMessage& message) const {
 
 void Engine::answer(const Flow& flow, const Node& ask, std::vector<std::string> ids,
                     Turn* turn) const {
-  for (const auto& id : ids) turn->trace.push_back({flow.id, ask.id, id});
-  std::string next;
+  for (const auto& id : ids) {
+    // The option's own id, not `id`: that one is moved into the state below.
+    const AskOption* o = ask.option(id);
+    turn->trace.push_back({flow.id, ask.id, o != nullptr ? o->id : kUnknownOption});
+  }
+  std::string_view next;
   if (!ask.multiple) {
     const AskOption* o = ask.option(ids.front());
     set_answer(&turn->state, ask.slot, std::move(ids));
@@ -224,7 +228,7 @@ void Engine::answer(const Flow& flow, const Node& ask, std::vector<std::string> 
   enter(flow, next, turn);
 }
 
-void Engine::enter(const Flow& flow, std::string node_id, Turn* turn) const {
+void Engine::enter(const Flow& flow, std::string_view node_id, Turn* turn) const {
   State& s = turn->state;
   for (int step = 0; step < kMaxSteps; ++step) {
     const Node* n = flow.find(node_id);

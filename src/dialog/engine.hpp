@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dialog/flow.hpp"
@@ -19,11 +20,12 @@
 namespace guidechat::dialog {
 
 // A node (option empty) or an option of an ask node that a turn went
-// through: what conversation tests count for coverage.
+// through: what conversation tests count for coverage. The ids are views of
+// the engine's flows (no copies per turn), valid while the engine lives.
 struct Visit {
-  std::string flow;
-  std::string node;
-  std::string option;
+  std::string_view flow;
+  std::string_view node;
+  std::string_view option;
 };
 
 struct Turn {
@@ -59,7 +61,7 @@ class Engine {
   // Records an answer to the pending ask and walks on to the next ask or end.
   void answer(const Flow& flow, const Node& ask, std::vector<std::string> ids, Turn* turn) const;
   // Walks from `node_id` through info nodes to the next ask, outcome or summary.
-  void enter(const Flow& flow, std::string node_id, Turn* turn) const;
+  void enter(const Flow& flow, std::string_view node_id, Turn* turn) const;
   void red_flag(std::vector<std::string> flags, Turn* turn) const;
   // Answers from the guide for a question; false when it is not covered.
   bool answer_question(std::string_view text, bool doctor, Turn* turn,

@@ -37,8 +37,15 @@ bool from_hex(std::string_view hex, std::string* out) {
   return true;
 }
 
-std::string key(const std::string& flow, const std::string& node, const std::string& option) {
-  return option.empty() ? flow + "/" + node : flow + "/" + node + " option " + option;
+std::string key(std::string_view flow, std::string_view node, std::string_view option) {
+  std::string k(flow);
+  k += '/';
+  k += node;
+  if (!option.empty()) {
+    k += " option ";
+    k += option;
+  }
+  return k;
 }
 
 }  // namespace
