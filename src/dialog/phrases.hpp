@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,8 @@ class WordMap {
     if (std::uint32_t e = index_of(key); e != kAbsent) return entries_[e].value;
     if ((entries_.size() + 1) * 2 > slots_.size()) grow();
     place(key.hash, static_cast<std::uint32_t>(entries_.size()));
+    const std::size_t bit = filter_bit(key.hash);
+    filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
     entries_.push_back({std::string(word), key.hash, V{}});
     return entries_.back().value;
   }
@@ -64,9 +67,16 @@ class WordMap {
     std::uint32_t entry = kAbsent;  // index into entries_
   };
   static constexpr std::uint32_t kAbsent = ~std::uint32_t{0};
+  static constexpr int kFilterBits = 9;  // a 512-bit filter: one cache line
 
+  static std::size_t filter_bit(std::size_t hash) {
+    return hash >> (std::numeric_limits<std::size_t>::digits - kFilterBits);
+  }
   std::uint32_t index_of(const WordKey& key) const {
-    if (slots_.empty()) return kAbsent;
+    // Most typed words are in no table: the filter (hot in cache) answers
+    // for most of them without touching the slots.
+    const std::size_t bit = filter_bit(key.hash);
+    if (((filter_[bit / 64] >> (bit % 64)) & 1) == 0) return kAbsent;
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = key.hash & mask;; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
@@ -89,6 +99,8 @@ class WordMap {
 
   std::vector<Slot> slots_;  // power-of-two size, at most half full
   std::vector<Entry> entries_;
+  // Bit filter_bit(hash) set for each word's hash.
+  std::array<std::uint64_t, (std::size_t{1} << kFilterBits) / 64> filter_{};
 };
 
 // A set of words (negators, clause breaks, ...), searched by WordKey.
