@@ -74,15 +74,30 @@ struct Engine::Compiled {
   std::unordered_map<const Node*, AnswerMatcher> matchers;
 };
 
+namespace {
+
+// Fills `p` (a new Part) as the ask part of `ask`.
+void fill_ask(const Node& ask, Part* p) {
+  p->type = protocol::PartType::kAsk;
+  p->id = ask.id;
+  p->text = ask.text;
+  p->multiple = ask.multiple;
+  p->free_text = true;
+  p->options.reserve(ask.options.size());
+  for (const auto& o : ask.options) p->options.push_back({o.id, o.label});
+}
+
+// Appends the ask part of `ask`, built in place: a Part is large, and moving
+// one into the vector cost about as much as filling it.
+void append_ask(const Node& ask, std::vector<Part>* parts) {
+  fill_ask(ask, &parts->emplace_back());
+}
+
+}  // namespace
+
 Part ask_part(const Node& ask) {
   Part p;
-  p.type = protocol::PartType::kAsk;
-  p.id = ask.id;
-  p.text = ask.text;
-  p.multiple = ask.multiple;
-  p.free_text = true;
-  p.options.reserve(ask.options.size());
-  for (const auto& o : ask.options) p.options.push_back({o.id, o.label});
+  fill_ask(ask, &p);
   return p;
 }
 
@@ -122,7 +137,7 @@ Turn Engine::resume(const State& state) const {
     t.state.node.clear();
   }
   t.parts.push_back(Part::Text(flows_->language().welcome_back));
-  if (ask != nullptr) t.parts.push_back(ask_part(*ask));
+  if (ask != nullptr) append_ask(*ask, &t.parts);
   return t;
 }
 
@@ -159,7 +174,7 @@ Turn Engine::handle(const State& state, const protocol::ClientMessage& message) 
       t.state = std::move(s);
       t.parts.push_back(build_summary(*flows_, t.state));
       const Flow* f = nullptr;
-      if (const Node* ask = pending(t.state, &f)) t.parts.push_back(ask_part(*ask));
+      if (const Node* ask = pending(t.state, &f)) append_ask(*ask, &t.parts);
       return t;
     }
     case protocol::ClientType::kReset: {
@@ -238,7 +253,7 @@ void Engine::enter(const Flow& flow, std::string_view node_id, Turn* turn) const
       case NodeType::kAsk:
         s.flow = flow.id;
         s.node = n->id;
-        turn->parts.push_back(ask_part(*n));
+        append_ask(*n, &turn->parts);
         return;
       case NodeType::kInfo:
         for (const auto& c : n->content) {
@@ -356,7 +371,7 @@ Turn Engine::say(State state, std::string_view raw) const {
 
   if (tokens.words.empty()) {
     t.parts.push_back(Part::Text(ask != nullptr ? lang.not_understood : lang.greeting));
-    if (ask != nullptr) t.parts.push_back(ask_part(*ask));
+    if (ask != nullptr) append_ask(*ask, &t.parts);
     return t;
   }
   // Red flags win over everything else, in or out of a flow.
@@ -379,7 +394,7 @@ Turn Engine::say(State state, std::string_view raw) const {
     if (intent.small_talk->kind == "summary") {
       t.parts.push_back(Part::Text(intent.small_talk->reply));
       t.parts.push_back(build_summary(*flows_, t.state));
-      if (ask != nullptr) t.parts.push_back(ask_part(*ask));
+      if (ask != nullptr) append_ask(*ask, &t.parts);
       return t;
     }
     if (intent.small_talk->kind == "reset") {
@@ -393,7 +408,7 @@ Turn Engine::say(State state, std::string_view raw) const {
       ask = nullptr;
     }
     t.parts.push_back(Part::Text(intent.small_talk->reply));
-    if (ask != nullptr) t.parts.push_back(ask_part(*ask));
+    if (ask != nullptr) append_ask(*ask, &t.parts);
     return t;
   }
   if (intent.flow_request != nullptr && (ask == nullptr || intent.flow_request != flow)) {
@@ -409,7 +424,7 @@ Turn Engine::say(State state, std::string_view raw) const {
     } else {
       t.parts.push_back(Part::Text(lang.not_understood));
     }
-    t.parts.push_back(ask_part(*ask));
+    append_ask(*ask, &t.parts);
     return t;
   }
   if (intent.doctor) {
