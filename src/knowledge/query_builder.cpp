@@ -121,9 +121,9 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
     if (words.size() >= limits::kMaxQueryTerms) break;
     words.push_back(std::move(w));
   }
-  // A word is stemmed and looked up once per question, however often it is
-  // asked about below (stem() is a call through std::function and a hash
-  // lookup each time).
+  // Each word of the question is stemmed and looked up once, however often
+  // it is asked about below (stem() is a call through std::function and a
+  // hash lookup each time).
   struct Stemmed {
     std::string word;  // without apostrophes
     bool empty;        // its stem is empty
@@ -136,21 +136,21 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
     s.found = vocabulary_->find(st, &s.id);
     return s;
   };
-  // stemmed[i] is words[i]'s; words of synonyms and corrections follow.
-  std::vector<Stemmed> stemmed;
-  stemmed.reserve(words.size() + 8);
+  std::vector<Stemmed> stemmed;  // stemmed[i] is words[i]'s
+  stemmed.reserve(words.size());
   for (const auto& w : words) {
     stemmed.push_back(stem_of(strip_apostrophes(w)));
     if (stemmed.back().found) out.all_stems.push_back(stemmed.back().id);
   }
-  // `plain`'s entry, most likely that of words[hint].
-  auto lookup = [&](std::string plain, std::size_t hint) -> const Stemmed& {
-    if (hint < words.size() && stemmed[hint].word == plain) return stemmed[hint];
-    for (const Stemmed& s : stemmed) {
-      if (s.word == plain) return s;
+  // Whether the index holds `plain`'s stem (most often words[i]'s own, found
+  // above); other words (synonyms, corrections) are stemmed afresh: a search
+  // of stemmed for them cost more than it saved in long messages.
+  auto known = [&](std::string plain, std::size_t i, StemId* id) {
+    if (stemmed[i].word == plain) {
+      *id = stemmed[i].id;
+      return stemmed[i].found;
     }
-    stemmed.push_back(stem_of(std::move(plain)));
-    return stemmed.back();
+    return vocabulary_->find(stem(plain), id);
   };
   std::sort(out.all_stems.begin(), out.all_stems.end());
   out.all_stems.erase(std::unique(out.all_stems.begin(), out.all_stems.end()), out.all_stems.end());
@@ -215,9 +215,9 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
       std::vector<StemId> form_stems;
       bool all_known = true;
       for (const auto& part : text::words(form)) {
-        const Stemmed& s = lookup(strip_apostrophes(part), i);
-        if (s.found) {
-          form_stems.push_back(s.id);
+        StemId id;
+        if (known(strip_apostrophes(part), i, &id)) {
+          form_stems.push_back(id);
         } else {
           all_known = false;
         }
