@@ -118,6 +118,7 @@ constexpr std::array<std::uint8_t, kCommonSlots> kCommonTable = [] {
 
 // The index of `s` in kCommon, or kCommonCount.
 std::size_t common_index(std::string_view s) {
+  if (s.empty()) return kCommonCount;  // no flow or node: common in every state
   for (std::size_t slot = common_hash(s);; slot = (slot + 1) % kCommonSlots) {
     std::uint8_t e = kCommonTable[slot];
     if (e == 0) return kCommonCount;
