@@ -79,11 +79,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
       self->accept();
     };
     // One thread: no strand needed (the same choice as guidechat's listener).
-    if (threads_ > 1) {
-      acceptor_.async_accept(net::make_strand(ioc_), std::move(on_accept));
-    } else {
-      acceptor_.async_accept(ioc_.get_executor(), std::move(on_accept));
-    }
+    net::any_io_executor executor = ioc_.get_executor();
+    if (threads_ > 1) executor = net::make_strand(ioc_);
+    acceptor_.async_accept(executor, std::move(on_accept));
   }
 
  private:

@@ -1,9 +1,10 @@
 #include "dialog/state.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <cstdint>
+
+#include "dialog/phrases.hpp"
 
 namespace guidechat::dialog {
 
@@ -92,38 +93,18 @@ bool valid_id(std::string_view id) {
   });
 }
 
-// kCommon by a cheap hash of the id, for put(): encoding looks up every id
-// of every turn's state, and a scan of the table compared dozens of them.
-// Open addressing over kCommonSlots slots (at most half full); 0 is empty,
-// else the index + 1.
-constexpr std::size_t kCommonSlots = 256;
-static_assert(kCommonCount * 2 <= kCommonSlots);
-
-constexpr std::size_t common_hash(std::string_view s) {
-  if (s.empty()) return 0;
-  return (s.size() * 31 + static_cast<unsigned char>(s.front()) * 7 +
-          static_cast<unsigned char>(s[s.size() / 2]) * 3 + static_cast<unsigned char>(s.back())) %
-         kCommonSlots;
-}
-
-constexpr std::array<std::uint8_t, kCommonSlots> kCommonTable = [] {
-  std::array<std::uint8_t, kCommonSlots> table{};
-  for (std::size_t i = 0; i < kCommonCount; ++i) {
-    std::size_t slot = common_hash(kCommon[i]);
-    while (table[slot] != 0) slot = (slot + 1) % kCommonSlots;
-    table[slot] = static_cast<std::uint8_t>(i + 1);
-  }
-  return table;
-}();
-
-// The index of `s` in kCommon, or kCommonCount.
+// The index of `s` in kCommon, or kCommonCount. Encoding looks up every id
+// of every turn's state: a WordMap (the phrase sets' table) instead of a scan
+// of the whole list.
 std::size_t common_index(std::string_view s) {
   if (s.empty()) return kCommonCount;  // no flow or node: common in every state
-  for (std::size_t slot = common_hash(s);; slot = (slot + 1) % kCommonSlots) {
-    std::uint8_t e = kCommonTable[slot];
-    if (e == 0) return kCommonCount;
-    if (kCommon[e - 1] == s) return e - 1;
-  }
+  static const WordMap<std::size_t> kIndex = [] {
+    WordMap<std::size_t> m;
+    for (std::size_t i = 0; i < kCommonCount; ++i) m[kCommon[i]] = i;
+    return m;
+  }();
+  const std::size_t* i = kIndex.find(word_key(s));
+  return i != nullptr ? *i : kCommonCount;
 }
 
 void put(std::string* out, std::string_view s) {

@@ -64,13 +64,10 @@ void Listener::do_accept() {
   // handlers never run at once. With one, they cannot anyway, and a strand
   // would only add a queue and a lock to every handler: 2-3 us of a turn at
   // 1,000 busy connections (docs/benchmarks.md).
-  if (threads_ > 1) {
-    acceptor_.async_accept(net::make_strand(ioc_),
-                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
-  } else {
-    acceptor_.async_accept(ioc_.get_executor(),
-                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
-  }
+  net::any_io_executor executor = ioc_.get_executor();
+  if (threads_ > 1) executor = net::make_strand(ioc_);
+  acceptor_.async_accept(executor,
+                         beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
 void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
