@@ -1,0 +1,52 @@
+#!/usr/bin/python3
+"""Splits the blind-written sets ONCE into a tuning half and a held-out half.
+
+Run once when a new batch arrives (never again on the same batch): items are
+grouped by what they test (for the safety set: expect + kind; for the quality
+set: category + sub), each group is shuffled with a fixed seed, and its items
+go alternately to the two halves. The halves are written next to this script
+and committed; held-out items are never edited after that.
+
+    split.py safety  raw-A.json raw-B.json ...   -> safety-tuning.json, safety-heldout.json
+    split.py quality raw-A.json raw-B.json ...   -> quality-tuning.json, quality-heldout.json
+"""
+import json
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+
+def group_key(kind, item):
+    if kind == "safety":
+        return (item["expect"], item.get("kind", ""))
+    return (item["category"], item.get("sub", ""))
+
+
+def main():
+    kind, files = sys.argv[1], sys.argv[2:]
+    if kind not in ("safety", "quality") or not files:
+        sys.exit(__doc__)
+    items = []
+    for f in files:
+        items.extend(json.loads(Path(f).read_text()))
+    groups = defaultdict(list)
+    for item in items:
+        groups[group_key(kind, item)].append(item)
+    rng = random.Random(20261130)
+    halves = ([], [])
+    for key in sorted(groups):
+        group = groups[key]
+        rng.shuffle(group)
+        start = rng.randrange(2)  # odd groups do not always favour one half
+        for i, item in enumerate(group):
+            halves[(i + start) % 2].append(item)
+    here = Path(__file__).parent
+    for name, half in zip(("tuning", "heldout"), halves):
+        half.sort(key=lambda x: x["id"])
+        (here / f"{kind}-{name}.json").write_text(json.dumps(half, indent=1, ensure_ascii=False) + "\n")
+        print(f"{kind}-{name}.json: {len(half)} items")
+
+
+if __name__ == "__main__":
+    main()
