@@ -14,7 +14,7 @@ jobs=$(nproc)
 
 # Packages to build and run guidechat.
 build_pkgs=(build-essential cmake pkg-config libboost-dev libsqlite3-dev nlohmann-json3-dev
-            catch2 libcli11-dev libspdlog-dev libssl-dev libjemalloc-dev)
+            catch2 libcli11-dev libspdlog-dev libssl-dev libjemalloc-dev libstemmer-dev)
 # Extra packages for the tests: browser, reverse proxy, fuzzing, graphs.
 test_pkgs=(chromium nginx clang-14 libclang-rt-14-dev graphviz openssl curl procps)
 

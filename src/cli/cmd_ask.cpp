@@ -66,7 +66,16 @@ void run_ask(const AskArgs& args) {
     set_exit_code(kExitError);
     return;
   }
-  if (args.explain) std::cerr << (*content)->index->explain(question);
+  if (args.explain) {
+    const auto& flows = *(*content)->flows;
+    const auto analysis = flows.analyzer().analyze(question);
+    const auto found = flows.safety().check(analysis, false);
+    std::cerr << "--- analysis ---\n" << flows.analyzer().explain(analysis) << "safety:";
+    for (const auto* e : found.emergencies) std::cerr << " emergency " << e->id;
+    for (const auto& s : found.urgent_signs) std::cerr << " urgent-sign " << s;
+    std::cerr << (found.any() ? "" : " nothing") << "\n--- search ---\n"
+              << (*content)->index->explain(question);
+  }
 
   const dialog::Engine& engine = *(*content)->engine;
   session::Conversation conversation(
@@ -102,7 +111,7 @@ void add_ask_command(CLI::App& app) {
       ->required();
   cmd->add_flag("--json", args->json, "Print the protocol's reply object");
   cmd->add_flag("--explain", args->explain,
-                "Also print to stderr how search understood the question");
+                "Also print to stderr how the message was analysed and searched");
   add_content_options(cmd, &args->knowledge_dir, &args->dialogs_dir);
   cmd->add_option("--db", args->db_path, "Also write the search index to this SQLite file")
       ->envname("GUIDECHAT_DB");

@@ -188,13 +188,16 @@ void run_check(const CheckArgs& args) {
     return;
   }
   auto ffindings = dialog::FlowSet::check(args.dialogs_dir, **kb);
+  std::size_t warnings = 0;
   for (const auto& f : ffindings) {
     std::cout << f.file << (f.line > 0 ? ":" + std::to_string(f.line) : "") << ": "
-              << (f.where.empty() ? "" : f.where + ": ") << f.message << "\n";
+              << (f.warning ? "warning: " : "") << (f.where.empty() ? "" : f.where + ": ")
+              << f.message << "\n";
+    (f.warning ? warnings : problems)++;
   }
-  problems += ffindings.size();
   if (problems == 0) {
-    std::cout << "ok: " << args.knowledge_dir << " and " << args.dialogs_dir << " are clean\n";
+    std::cout << "ok: " << args.knowledge_dir << " and " << args.dialogs_dir << " are clean"
+              << (warnings > 0 ? " (" + std::to_string(warnings) + " warnings)" : "") << "\n";
   } else {
     std::cout << problems << " problem" << (problems == 1 ? "" : "s") << " found\n";
   }

@@ -31,7 +31,16 @@ void print_parts(const std::vector<protocol::Part>& parts) {
       case PartType::kOutcome:
         std::cout << "\n"
                   << level_banner(p.level) << "\n"
-                  << p.text << "\n  (from the guide: \"" << p.source.title << "\")\n";
+                  << p.text << "\n  (from "
+                  << (p.source.guide_title.empty() ? "the guide" : p.source.guide_title) << ": \""
+                  << p.source.title << "\")\n";
+        break;
+      case PartType::kContact:
+        std::cout << "\n" << p.text << "\n";
+        if (!p.emergency_phone.empty()) std::cout << "  Emergency: " << p.emergency_phone << "\n";
+        if (!p.phone.empty()) std::cout << "  Phone: " << p.phone << "\n";
+        if (!p.hours.empty()) std::cout << "  Hours: " << p.hours << "\n";
+        if (!p.url.empty()) std::cout << "  " << p.url << "\n";
         break;
       case PartType::kAsk:
         std::cout << "\n" << p.text << "\n";

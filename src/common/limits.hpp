@@ -31,6 +31,13 @@ inline constexpr std::size_t kSearchCacheEntries = 512;
 // stays under about 1.5 MB.
 inline constexpr std::size_t kMaxSearchCacheKeyBytes = 1024;
 
+// --- Message analysis ---------------------------------------------------------
+// Words of one message the analysis reads: every word of the longest `say`
+// (kMaxSayBytes), so an emergency late in a long story is still seen.
+inline constexpr std::size_t kMaxAnalysedWords = 1000;
+// Emergency texts in one reply (a message may name several at once).
+inline constexpr std::size_t kMaxEmergenciesShown = 2;
+
 // --- Protocol ---------------------------------------------------------------
 inline constexpr int kProtocolVersion = 1;
 // A client "id" (string or integer) is at most this many characters.

@@ -7,7 +7,6 @@
 #include "common/text.hpp"
 #include "dialog/answer_matcher.hpp"
 #include "dialog/phrases.hpp"
-#include "dialog/red_flags.hpp"
 #include "dialog/router.hpp"
 #include "dialog/summary.hpp"
 
@@ -59,8 +58,7 @@ Turn fail(const State& state, ErrorCode code, std::string message) {
 }  // namespace
 
 struct Engine::Compiled {
-  explicit Compiled(const FlowSet& flows)
-      : breaks(flows.language().clause_breaks), red_flags(flows), router(flows) {
+  explicit Compiled(const FlowSet& flows) : breaks(flows.language().clause_breaks), router(flows) {
     for (const Flow& f : flows.flows()) {
       for (const Node& n : f.nodes) {
         if (n.type == NodeType::kAsk) matchers.emplace(&n, AnswerMatcher(n, flows.language()));
@@ -68,7 +66,6 @@ struct Engine::Compiled {
     }
   }
   WordSet breaks;
-  RedFlagDetector red_flags;
   Router router;
   // By ask node: the flows are immutable and outlive this (the engine holds both).
   std::unordered_map<const Node*, AnswerMatcher> matchers;
@@ -296,21 +293,46 @@ void Engine::enter(const Flow& flow, std::string_view node_id, Turn* turn) const
   turn->parts.push_back(Part::Text(flows_->language().not_understood));
 }
 
-void Engine::red_flag(std::vector<std::string> flags, Turn* turn) const {
+void Engine::escalate(const SafetyFindings& found, Turn* turn) const {
   State& s = turn->state;
+  // What was said is remembered for the summary: emergency kinds, then the
+  // guide's urgent signs, each once, in the files' order.
+  std::vector<std::string> said;
   for (const Answer& a : s.answers) {
-    if (a.slot != kRedFlagSlot) continue;
-    for (const auto& id : a.options) {
-      if (std::find(flags.begin(), flags.end(), id) == flags.end()) flags.push_back(id);
-    }
+    if (a.slot == kRedFlagSlot) said = a.options;
   }
+  for (const EmergencyKind* e : found.emergencies) said.push_back(e->id);
+  said.insert(said.end(), found.urgent_signs.begin(), found.urgent_signs.end());
   std::vector<std::string> ordered;
-  for (const auto& f : flows_->red_flags()) {
-    if (std::find(flags.begin(), flags.end(), f.id) != flags.end()) ordered.push_back(f.id);
-  }
+  auto keep = [&](const std::string& id) {
+    if (std::find(said.begin(), said.end(), id) != said.end()) ordered.push_back(id);
+  };
+  for (const auto& e : flows_->emergencies()) keep(e.id);
+  for (const auto& f : flows_->red_flags()) keep(f.id);
   set_answer(&s, kRedFlagSlot, std::move(ordered));
-  s.flow.clear();
-  s.node.clear();
+  // A flow in progress is paused, not lost: its question stays pending, and
+  // is asked again once the person goes on.
+  if (!found.emergencies.empty()) {
+    const Clinic& clinic = flows_->clinic();
+    std::size_t shown = 0;
+    for (const EmergencyKind* e : found.emergencies) {
+      if (shown++ == limits::kMaxEmergenciesShown) break;
+      Part p = Part::Outcome(
+          "urgent", fill_numbers(e->text, clinic, flows_->unset_numbers()),
+          {e->id, e->title, std::string(kEmergencyGuide), flows_->emergency_source()});
+      p.emergency = e->id;
+      turn->parts.push_back(std::move(p));
+    }
+    if (!clinic.emergency_number.empty() || !clinic.phone.empty()) {
+      Part c = Part::Contact(clinic.name);
+      c.emergency_phone = clinic.emergency_number;
+      c.phone = clinic.phone;
+      c.hours = clinic.hours;
+      c.url = clinic.booking_url;
+      turn->parts.push_back(std::move(c));
+    }
+    return;
+  }
   const Node& u = flows_->urgent();
   turn->trace.push_back({"", u.id, ""});
   if (!u.content.empty()) {
@@ -369,14 +391,28 @@ Turn Engine::say(State state, std::string_view raw) const {
   const Flow* flow = nullptr;
   const Node* ask = pending(t.state, &flow);
 
+  // Emergencies and urgent signs win over everything else, in every state.
+  const language::Analysis analysis = flows_->analyzer().analyze(text);
+  if (SafetyFindings found = flows_->safety().check(analysis, ask != nullptr); found.any()) {
+    // A typed answer that is itself an urgent sign ("very strong, really
+    // violent") is kept, and the paused flow goes on from the next question.
+    if (ask != nullptr) {
+      auto it = c.matchers.find(ask);
+      if (auto ids = it == c.matchers.end() ? std::vector<std::string>{} : it->second.match(tokens);
+          !ids.empty()) {
+        Turn walked;
+        walked.state = std::move(t.state);
+        answer(*flow, *ask, std::move(ids), &walked);
+        t.state = std::move(walked.state);
+        t.trace = std::move(walked.trace);
+      }
+    }
+    escalate(found, &t);
+    return t;
+  }
   if (tokens.words.empty()) {
     t.parts.push_back(Part::Text(ask != nullptr ? lang.not_understood : lang.greeting));
     if (ask != nullptr) append_ask(*ask, &t.parts);
-    return t;
-  }
-  // Red flags win over everything else, in or out of a flow.
-  if (auto flags = c.red_flags.detect(tokens); !flags.empty()) {
-    red_flag(std::move(flags), &t);
     return t;
   }
   if (ask != nullptr) {

@@ -62,7 +62,9 @@ class Engine {
   void answer(const Flow& flow, const Node& ask, std::vector<std::string> ids, Turn* turn) const;
   // Walks from `node_id` through info nodes to the next ask, outcome or summary.
   void enter(const Flow& flow, std::string_view node_id, Turn* turn) const;
-  void red_flag(std::vector<std::string> flags, Turn* turn) const;
+  // The reply to an emergency or an urgent sign: the clinic's emergency
+  // texts, or the guide's urgent outcome; nothing else.
+  void escalate(const SafetyFindings& found, Turn* turn) const;
   // Answers from the guide for a question; false when it is not covered.
   bool answer_question(std::string_view text, bool doctor, Turn* turn,
                        std::vector<std::string>* suggestions) const;
@@ -73,6 +75,9 @@ class Engine {
   std::shared_ptr<const knowledge::Index> index_;
   std::shared_ptr<const Compiled> compiled_;
 };
+
+// The `guide` of the source of emergency texts: the clinic's emergency file.
+inline constexpr std::string_view kEmergencyGuide = "emergencies";
 
 // The ask part for an ask node.
 protocol::Part ask_part(const Node& ask);

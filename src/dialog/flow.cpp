@@ -15,6 +15,8 @@ namespace {
 
 constexpr const char* kRedFlagsFile = "red-flags.json";
 constexpr const char* kLanguageFile = "language.json";
+constexpr const char* kEmergenciesFile = "emergencies.json";
+constexpr const char* kClinicFile = "clinic.json";
 constexpr int kMaxConditionDepth = 16;
 
 bool slug(std::string_view id) {
@@ -124,7 +126,7 @@ class FlowReader {
       if (e.path().extension() == ".json") files.push_back(e.path());
     }
     std::sort(files.begin(), files.end());
-    bool have_flags = false, have_language = false;
+    bool have_flags = false, have_language = false, have_emergencies = false;
     for (const auto& path : files) {
       file_ = path.string();
       json doc;
@@ -136,6 +138,16 @@ class FlowReader {
       } else if (name == kLanguageFile) {
         have_language = true;
         read_language(doc, &set->language_);
+      } else if (name == kEmergenciesFile) {
+        have_emergencies = true;
+        std::vector<std::string> problems;
+        read_emergencies(doc, &set->emergencies_, &set->extra_concepts_, &set->unset_numbers_,
+                         &set->emergency_source_, &problems);
+        add_problems(problems);
+      } else if (name == kClinicFile) {
+        std::vector<std::string> problems;
+        read_clinic(doc, &set->clinic_, &problems);
+        add_problems(problems);
       } else {
         Flow flow;
         flow.file = file_;
@@ -152,6 +164,25 @@ class FlowReader {
     if (!have_flags) add("", "missing: red flags and the urgent outcome live here");
     file_ = (dir / kLanguageFile).string();
     if (!have_language) add("", "missing: yes/no forms, small talk and replies live here");
+    file_ = (dir / kEmergenciesFile).string();
+    if (!have_emergencies)
+      add("", "missing: the emergencies beyond the guide and their texts live here");
+    build_safety(set);
+    file_ = (dir / kClinicFile).string();
+    struct Number {
+      const char* name;
+      const std::string* set;
+      const std::string* unset;
+    };
+    const Clinic& c = set->clinic_;
+    const Clinic& u = set->unset_numbers_;
+    for (const Number& n : {Number{"emergency_number", &c.emergency_number, &u.emergency_number},
+                            Number{"crisis_line", &c.crisis_line, &u.crisis_line},
+                            Number{"poison_line", &c.poison_line, &u.poison_line}}) {
+      if (!n.set->empty()) continue;
+      findings_->push_back(
+          {file_, 0, n.name, "not set: emergency texts say \"" + *n.unset + "\" instead", true});
+    }
     if (set->flows_.empty()) {
       file_ = dir.string();
       add("", "no flows (*.json with nodes) found");
@@ -172,6 +203,35 @@ class FlowReader {
  private:
   void add(std::string where, std::string message, int line = 0) {
     findings_->push_back({file_, line, std::move(where), std::move(message)});
+  }
+
+  // Problems given as "where: message".
+  void add_problems(const std::vector<std::string>& problems) {
+    for (const auto& p : problems) {
+      auto colon = p.find(": ");
+      if (colon == std::string::npos) {
+        add("", p);
+      } else {
+        add(p.substr(0, colon), p.substr(colon + 2));
+      }
+    }
+  }
+
+  // The analysis of messages (the product's concepts plus those of the
+  // safety files) and the safety rules over it.
+  void build_safety(FlowSet* set) {
+    auto analyzer =
+        language::Analyzer::build(kb_.language(), set->extra_concepts_, kb_.shared_lexicon());
+    if (!analyzer.ok()) {
+      file_ = "concepts";
+      add("", analyzer.error());
+      analyzer = language::Analyzer::build({}, {}, kb_.shared_lexicon());
+    }
+    std::vector<std::string> problems;
+    set->safety_ =
+        Safety::build(*analyzer, set->emergencies_, set->red_flags_, set->topic_, &problems);
+    file_ = "safety rules";
+    add_problems(problems);
   }
 
   bool parse_file(const std::filesystem::path& path, json* doc) {
@@ -509,7 +569,7 @@ class FlowReader {
   }
 
   void read_red_flags(const json& doc, FlowSet* set) {
-    only_keys(doc, {"outcome", "flags", "description"}, "(red flags)");
+    only_keys(doc, {"outcome", "flags", "description", "concepts", "topic"}, "(red flags)");
     Node& u = set->urgent_;
     u.id = "urgent";
     u.type = NodeType::kOutcome;
@@ -520,22 +580,9 @@ class FlowReader {
       GuideText t;
       if (read_text(doc["outcome"], "outcome", &t)) u.content.push_back(std::move(t));
     }
-    if (!doc.contains("flags") || !doc["flags"].is_array() || doc["flags"].empty()) {
-      add("flags", "missing a non-empty \"flags\" array");
-      return;
-    }
-    for (const auto& fj : doc["flags"]) {
-      RedFlag f;
-      if (!fj.is_object() || !get_string(fj, "id", "flags", &f.id, true)) continue;
-      std::string where = "flags/" + f.id;
-      only_keys(fj, {"id", "label", "phrases"}, where);
-      if (!slug(f.id)) add(where, "ids use a-z, 0-9, '-' and '_' only");
-      if (get_string(fj, "label", where, &f.label, true) &&
-          get_strings(fj, "phrases", where, &f.phrases, true)) {
-        if (f.phrases.empty()) add(where, "no phrases");
-        set->red_flags_.push_back(std::move(f));
-      }
-    }
+    std::vector<std::string> problems;
+    read_urgent_signs(doc, &set->red_flags_, &set->extra_concepts_, &set->topic_, &problems);
+    add_problems(problems);
   }
 
   void read_language(const json& doc, Language* lang) {
@@ -605,6 +652,7 @@ Result<std::shared_ptr<const FlowSet>> FlowSet::load(const std::filesystem::path
                                                      const knowledge::KnowledgeBase& kb) {
   std::vector<FlowFinding> findings;
   auto set = read(dir, kb, &findings);
+  std::erase_if(findings, [](const FlowFinding& f) { return f.warning; });
   if (!findings.empty()) {
     const FlowFinding& f = findings.front();
     std::string msg = f.file + (f.line > 0 ? ":" + std::to_string(f.line) : "") + ": " +

@@ -1,8 +1,10 @@
 // Flows as data: every `dialogs/*.json` file is one guided flow (ask, info,
-// outcome and summary nodes), except two shared files: `red-flags.json` (the
-// guide's urgent signs and the urgent outcome) and `language.json` (yes/no
-// forms, negators, small talk, question and symptom words). docs/dialogs.md
-// documents the format.
+// outcome and summary nodes), except the shared files: `red-flags.json` (the
+// guide's urgent signs as rules over concepts, and the urgent outcome),
+// `emergencies.json` (emergencies beyond the guide and the clinic's texts for
+// them), `clinic.json` (the clinic's name and numbers) and `language.json`
+// (yes/no forms, negators, small talk, question and symptom words).
+// docs/dialogs.md documents the format.
 //
 // Loading resolves every medical text against the knowledge base once: a
 // node names a section id and, optionally, sentences quoted from it; the
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "dialog/safety.hpp"
 #include "dialog/state.hpp"
 #include "knowledge/knowledge_base.hpp"
 
@@ -97,12 +100,6 @@ struct Flow {
   const Node* find(std::string_view node_id) const;
 };
 
-struct RedFlag {
-  std::string id;
-  std::string label;
-  std::vector<std::string> phrases;
-};
-
 struct SmallTalk {
   std::string kind;  // greeting | thanks | goodbye | stop
   std::vector<std::string> phrases;
@@ -141,11 +138,13 @@ struct FlowFinding {
   int line = 0;
   std::string where;
   std::string message;
+  bool warning = false;  // reported by check, but the content still loads
 };
 
 class FlowSet {
  public:
-  // Fails with the first findings when check() finds any problem.
+  // Fails with the first findings when check() finds any problem (warnings
+  // do not count).
   static Result<std::shared_ptr<const FlowSet>> load(const std::filesystem::path& dir,
                                                      const knowledge::KnowledgeBase& kb);
   // Every problem in the directory; empty when clean.
@@ -158,9 +157,18 @@ class FlowSet {
 
   const std::vector<Flow>& flows() const { return flows_; }
   const Flow* find(std::string_view flow_id) const;
-  const std::vector<RedFlag>& red_flags() const { return red_flags_; }
+  const std::vector<UrgentSign>& red_flags() const { return red_flags_; }
   const Node& urgent() const { return urgent_; }  // the outcome a red flag leads to
+  const std::vector<EmergencyKind>& emergencies() const { return emergencies_; }
+  const Clinic& clinic() const { return clinic_; }
+  // The emergency texts' words for numbers the clinic has not set.
+  const Clinic& unset_numbers() const { return unset_numbers_; }
+  // The title cited as the source of emergency texts.
+  const std::string& emergency_source() const { return emergency_source_; }
   const Language& language() const { return language_; }
+  // The one analysis of a message and the safety rules over it.
+  const Safety& safety() const { return *safety_; }
+  const language::Analyzer& analyzer() const { return safety_->analyzer(); }
 
   // The question and option labels for a slot's answer, searched across
   // flows (the first ask node filling `slot` that knows every option).
@@ -169,8 +177,15 @@ class FlowSet {
  private:
   friend class FlowReader;
   std::vector<Flow> flows_;
-  std::vector<RedFlag> red_flags_;
+  std::vector<UrgentSign> red_flags_;
+  std::vector<std::string> topic_;  // red-flags.json "topic": concepts a flow's answers are about
   Node urgent_;
+  std::vector<EmergencyKind> emergencies_;
+  Clinic clinic_;
+  Clinic unset_numbers_;
+  std::string emergency_source_;
+  std::vector<language::ConceptDef> extra_concepts_;  // from red-flags.json and emergencies.json
+  std::shared_ptr<const Safety> safety_;
   Language language_;
 };
 

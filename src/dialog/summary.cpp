@@ -46,6 +46,9 @@ protocol::Part build_summary(const FlowSet& flows, const State& state) {
         for (const auto& f : flows.red_flags()) {
           if (f.id == id) labels.push_back(&f.label);
         }
+        for (const auto& e : flows.emergencies()) {
+          if (e.id == id) labels.push_back(&e.title);
+        }
       }
       question = "Warning signs mentioned";
       intro = "Mentioned";

@@ -56,6 +56,7 @@ struct Loaded {
   std::vector<Guide> guides;
   Synonyms synonyms;
   Lexicon lexicon;
+  language::LanguageData language;
 };
 
 Loaded load_all(const fs::path& dir, std::vector<Finding>* findings) {
@@ -118,18 +119,27 @@ Loaded load_all(const fs::path& dir, std::vector<Finding>* findings) {
   } else {
     findings->push_back({dir.string(), 0, lex.error()});
   }
+  fs::path concepts = dir / "lang" / "concepts.json";
+  if (fs::exists(concepts, ec)) {
+    if (auto data = language::load_language_data(concepts.string()); data.ok()) {
+      loaded.language = std::move(*data);
+    } else {
+      findings->push_back({concepts.string(), 0, data.error()});
+    }
+  }
   return loaded;
 }
 
 }  // namespace
 
-Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::from_guides(std::vector<Guide> guides,
-                                                                        Synonyms synonyms,
-                                                                        Lexicon lexicon) {
+Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::from_guides(
+    std::vector<Guide> guides, Synonyms synonyms, Lexicon lexicon,
+    language::LanguageData language) {
   auto kb = std::make_shared<KnowledgeBase>();
   kb->guides_ = std::move(guides);
   kb->synonyms_ = std::move(synonyms);
-  kb->lexicon_ = std::move(lexicon);
+  kb->lexicon_ = std::make_shared<const Lexicon>(std::move(lexicon));
+  kb->language_ = std::move(language);
   for (const auto& g : kb->guides_) {
     for (const auto& s : g.sections) {
       if (!kb->by_id_.emplace(s.id, &s).second) {
@@ -154,7 +164,7 @@ Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::load(const fs::path&
     return Error{msg};
   }
   return from_guides(std::move(loaded.guides), std::move(loaded.synonyms),
-                     std::move(loaded.lexicon));
+                     std::move(loaded.lexicon), std::move(loaded.language));
 }
 
 std::vector<Finding> KnowledgeBase::check(const fs::path& dir) {

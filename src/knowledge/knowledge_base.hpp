@@ -1,5 +1,6 @@
 // The loaded knowledge: every guide in a directory (`*.md`, sorted by name)
-// plus the lay-word synonyms (`synonyms.txt`). Immutable once loaded, so one
+// plus the lay-word synonyms (`synonyms.txt`) and the product's language
+// data (`lang/`: English words, concepts for the message analysis). Immutable once loaded, so one
 // instance is shared by every thread and every session.
 //
 // Thread-safety: immutable after load(); all methods are const and safe to
@@ -15,10 +16,15 @@
 
 #include "common/result.hpp"
 #include "knowledge/guide.hpp"
-#include "knowledge/lexicon.hpp"
 #include "knowledge/synonyms.hpp"
+#include "language/concepts.hpp"
+#include "language/lexicon.hpp"
 
 namespace guidechat::knowledge {
+
+// Everyday and English words: the language layer's, shared with the message
+// analysis.
+using language::Lexicon;
 
 class KnowledgeBase {
  public:
@@ -37,20 +43,25 @@ class KnowledgeBase {
   const Synonyms& synonyms() const { return synonyms_; }
   // Everyday words and English word commonness (everyday-words.txt,
   // lang/english-words.txt); both optional.
-  const Lexicon& lexicon() const { return lexicon_; }
+  const Lexicon& lexicon() const { return *lexicon_; }
+  std::shared_ptr<const Lexicon> shared_lexicon() const { return lexicon_; }
+  // Concepts, context words and durations for the message analysis
+  // (lang/concepts.json); empty when the file is missing.
+  const language::LanguageData& language() const { return language_; }
 
   // For tests and benchmarks: a knowledge base from guides already parsed
   // (fails on duplicate section ids).
-  static Result<std::shared_ptr<const KnowledgeBase>> from_guides(std::vector<Guide> guides,
-                                                                  Synonyms synonyms,
-                                                                  Lexicon lexicon);
+  static Result<std::shared_ptr<const KnowledgeBase>> from_guides(
+      std::vector<Guide> guides, Synonyms synonyms, Lexicon lexicon,
+      language::LanguageData language = {});
 
  private:
   std::vector<Guide> guides_;
   std::vector<const Section*> sections_;
   std::unordered_map<std::string, const Section*> by_id_;
   Synonyms synonyms_;
-  Lexicon lexicon_;
+  std::shared_ptr<const Lexicon> lexicon_;
+  language::LanguageData language_;
 };
 
 }  // namespace guidechat::knowledge

@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "common/text.hpp"
-#include "knowledge/lexicon.hpp"
 #include "knowledge/speller.hpp"
 #include "knowledge/synonyms.hpp"
+#include "language/lexicon.hpp"
 
 namespace guidechat::knowledge {
 
@@ -74,7 +74,8 @@ using StemFn = std::function<std::string(std::string_view)>;
 
 class QueryBuilder {
  public:
-  QueryBuilder(const Vocabulary* vocabulary, const Synonyms* synonyms, const Lexicon* lexicon)
+  QueryBuilder(const Vocabulary* vocabulary, const Synonyms* synonyms,
+               const language::Lexicon* lexicon)
       : vocabulary_(vocabulary), synonyms_(synonyms), lexicon_(lexicon) {}
 
   Analysis analyze(std::string_view question, const StemFn& stem) const;
@@ -86,7 +87,7 @@ class QueryBuilder {
  private:
   const Vocabulary* vocabulary_;
   const Synonyms* synonyms_;
-  const Lexicon* lexicon_;
+  const language::Lexicon* lexicon_;
 };
 
 }  // namespace guidechat::knowledge

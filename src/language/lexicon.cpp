@@ -1,10 +1,10 @@
-#include "knowledge/lexicon.hpp"
+#include "language/lexicon.hpp"
 
 #include <cstdio>
 
 #include "common/text.hpp"
 
-namespace guidechat::knowledge {
+namespace guidechat::language {
 
 namespace {
 
@@ -97,4 +97,4 @@ int Lexicon::word_class(std::string_view word) const {
   return 0;
 }
 
-}  // namespace guidechat::knowledge
+}  // namespace guidechat::language

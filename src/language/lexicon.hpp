@@ -19,7 +19,7 @@
 #include "common/result.hpp"
 #include "common/text.hpp"
 
-namespace guidechat::knowledge {
+namespace guidechat::language {
 
 class Lexicon {
  public:
@@ -42,4 +42,4 @@ class Lexicon {
   std::size_t body_ = 0;  // where the lines start (after the comments)
 };
 
-}  // namespace guidechat::knowledge
+}  // namespace guidechat::language

@@ -113,6 +113,12 @@ void write_id(JsonWriter& w, const MessageId& id) {
 void write_source(JsonWriter& w, const Source& s) {
   w.key("source");
   w.begin_object();
+  if (!s.guide.empty()) {
+    w.key("guide");
+    w.string(s.guide);
+    w.key("guide_title");
+    w.string(s.guide_title);
+  }
   w.key("section");
   w.string(s.section);
   w.key("title");
@@ -163,6 +169,10 @@ void write_part(JsonWriter& w, const Part& part) {
       w.word("ask");
       break;
     case PartType::kOutcome:
+      if (!part.emergency.empty()) {
+        w.key("emergency");
+        w.string(part.emergency);
+      }
       w.key("level");
       w.string(part.level);
       write_source(w, part.source);
@@ -197,6 +207,23 @@ void write_part(JsonWriter& w, const Part& part) {
       w.string(part.text);
       w.key("type");
       w.word("summary");
+      break;
+    case PartType::kContact:
+      // Only the details the clinic has set.
+      for (auto [key, value] : {std::pair{"emergency_phone", &part.emergency_phone},
+                                std::pair{"hours", &part.hours}, std::pair{"phone", &part.phone}}) {
+        if (value->empty()) continue;
+        w.key(key);
+        w.string(*value);
+      }
+      w.key("text");
+      w.string(part.text);
+      w.key("type");
+      w.word("contact");
+      if (!part.url.empty()) {
+        w.key("url");
+        w.string(part.url);
+      }
       break;
   }
   w.end_object();

@@ -61,4 +61,11 @@ std::string_view code_name(ErrorCode code) {
   return "internal";
 }
 
+Part Part::Contact(std::string text) {
+  Part p;
+  p.type = PartType::kContact;
+  p.text = std::move(text);
+  return p;
+}
+
 }  // namespace guidechat::protocol

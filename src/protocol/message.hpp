@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -30,8 +31,18 @@ struct ClientMessage {
 };
 
 struct Source {
+  Source() = default;
+  Source(std::string section_id, std::string section_title, std::string guide_id = {},
+         std::string guide_name = {})
+      : section(std::move(section_id)),
+        title(std::move(section_title)),
+        guide(std::move(guide_id)),
+        guide_title(std::move(guide_name)) {}
+
   std::string section;
   std::string title;
+  std::string guide;        // optional: the guide's id (or "emergencies": the clinic's texts)
+  std::string guide_title;  // optional: its title
 };
 
 struct Option {
@@ -44,7 +55,7 @@ struct SummaryItem {
   std::string answer;
 };
 
-enum class PartType { kText, kAnswer, kAsk, kOutcome, kFallback, kSummary };
+enum class PartType { kText, kAnswer, kAsk, kOutcome, kFallback, kSummary, kContact };
 
 // One part of a reply. Only the fields of its type are serialized.
 struct Part {
@@ -57,6 +68,11 @@ struct Part {
   bool multiple = false;                 // ask
   bool free_text = true;                 // ask
   std::string level;                     // outcome: urgent | doctor | self-care
+  std::string emergency;                 // outcome, optional: the emergency kind's id
+  std::string phone;                     // contact, optional: the clinic's number
+  std::string emergency_phone;           // contact, optional: the emergency number
+  std::string hours;                     // contact, optional
+  std::string url;                       // contact, optional: booking or contact page
   std::vector<std::string> suggestions;  // fallback
   std::vector<SummaryItem> items;        // summary
 
@@ -64,6 +80,7 @@ struct Part {
   static Part Answer(std::string text, Source source, double score);
   static Part Outcome(std::string level, std::string text, Source source);
   static Part Fallback(std::string text, std::vector<std::string> suggestions);
+  static Part Contact(std::string text);
 };
 
 enum class ErrorCode {

@@ -1,8 +1,7 @@
-// Typed answers, red flags and routing, through the real shipped flows.
+// Typed answers and routing, through the real shipped flows.
 #include <catch2/catch.hpp>
 
 #include "dialog/answer_matcher.hpp"
-#include "dialog/red_flags.hpp"
 #include "dialog/router.hpp"
 #include "test_env.hpp"
 
@@ -73,23 +72,6 @@ TEST_CASE("answers that are not understood") {
   CHECK(answer("symptom-check", "pain", "a little, no, a lot").empty());  // single choice
   CHECK(answer("symptom-check", "duration", "7").empty());                // no option 7
   CHECK(answer("see-doctor", "speech", "").empty());
-}
-
-TEST_CASE("red flags, with negation") {
-  RedFlagDetector d(*env().flows);
-  CHECK(d.detect(tok("he can't speak properly")) == V{"speech"});
-  CHECK(d.detect(tok("My mum has trouble eating since yesterday")) == V{"chewing"});
-  CHECK(d.detect(tok("the pain is unbearable")) == V{"pain"});
-  CHECK(d.detect(tok("it won't stop twitching")) == V{"long"});
-  CHECK(d.detect(tok("He cannot chew and it hurts a lot")) == V{"chewing", "pain"});
-  CHECK(d.detect(tok("no trouble speaking")).empty());
-  CHECK(d.detect(tok("he doesn't have any trouble chewing")).empty());
-  CHECK(d.detect(tok("no trouble speaking or trouble chewing")).empty());
-  CHECK(d.detect(tok("it's not unbearable")).empty());
-  // Negation stays in its clause.
-  CHECK(d.detect(tok("no pain, but he can't chew")) == V{"chewing"});
-  CHECK(d.detect(tok("not much pain and he can't talk")) == V{"speech"});
-  CHECK(d.detect(tok("my eye twitches a bit")).empty());
 }
 
 TEST_CASE("routing free text") {

@@ -102,7 +102,7 @@ struct Builder {
   std::unique_ptr<Stemmer> stemmer;
   Vocabulary vocab;
   Synonyms synonyms;
-  Lexicon lexicon;
+  guidechat::language::Lexicon lexicon;
   std::unique_ptr<QueryBuilder> builder;
 
   Builder() {
@@ -129,8 +129,9 @@ struct Builder {
         "s.txt");
     REQUIRE(syn.ok());
     synonyms = std::move(*syn);
-    lexicon = Lexicon::from_text("when should i my the a how is wen shud what",
-                                 "back 10\ncapital 10\ndoctor 10\neye 10\nfrance 50\n");
+    lexicon = guidechat::language::Lexicon::from_text(
+        "when should i my the a how is wen shud what",
+        "back 10\ncapital 10\ndoctor 10\neye 10\nfrance 50\n");
     builder = std::make_unique<QueryBuilder>(&vocab, &synonyms, &lexicon);
   }
   ~Builder() {

@@ -1,8 +1,8 @@
-#include "knowledge/lexicon.hpp"
+#include "language/lexicon.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace guidechat::knowledge;
+using namespace guidechat::language;
 
 TEST_CASE("lexicon: everyday words and word classes") {
   Lexicon lex = Lexicon::from_text("# comment\nthe a my\nshould  # also a comment\n",

@@ -118,7 +118,12 @@ std::string dump(const json& j) {
 }
 
 json source_json(const Source& s) {
-  return json{{"section", s.section}, {"title", s.title}};
+  json j{{"section", s.section}, {"title", s.title}};
+  if (!s.guide.empty()) {
+    j["guide"] = s.guide;
+    j["guide_title"] = s.guide_title;
+  }
+  return j;
 }
 
 }  // namespace
@@ -237,11 +242,22 @@ json part_to_json(const Part& part) {
                   {"multiple", part.multiple},
                   {"free_text", part.free_text}};
     }
-    case PartType::kOutcome:
-      return json{{"type", "outcome"},
-                  {"level", part.level},
-                  {"text", part.text},
-                  {"source", source_json(part.source)}};
+    case PartType::kOutcome: {
+      json j{{"type", "outcome"},
+             {"level", part.level},
+             {"text", part.text},
+             {"source", source_json(part.source)}};
+      if (!part.emergency.empty()) j["emergency"] = part.emergency;
+      return j;
+    }
+    case PartType::kContact: {
+      json j{{"type", "contact"}, {"text", part.text}};
+      if (!part.phone.empty()) j["phone"] = part.phone;
+      if (!part.emergency_phone.empty()) j["emergency_phone"] = part.emergency_phone;
+      if (!part.hours.empty()) j["hours"] = part.hours;
+      if (!part.url.empty()) j["url"] = part.url;
+      return j;
+    }
     case PartType::kFallback:
       return json{{"type", "fallback"}, {"text", part.text}, {"suggestions", part.suggestions}};
     case PartType::kSummary: {

@@ -7,8 +7,10 @@ set: category + sub), each group is shuffled with a fixed seed, and its items
 go alternately to the two halves. The halves are written next to this script
 and committed; held-out items are never edited after that.
 
-    split.py safety  raw-A.json raw-B.json ...   -> safety-tuning.json, safety-heldout.json
-    split.py quality raw-A.json raw-B.json ...   -> quality-tuning.json, quality-heldout.json
+    split.py safety 1 raw/safety-A.json raw/safety-B.json  -> safety-1-tuning.json, safety-1-heldout.json
+    split.py quality 1 raw/quality-A.json ...               -> quality-1-tuning.json, quality-1-heldout.json
+
+The second argument numbers the batch; each batch is split on its own.
 """
 import json
 import random
@@ -24,8 +26,10 @@ def group_key(kind, item):
 
 
 def main():
-    kind, files = sys.argv[1], sys.argv[2:]
-    if kind not in ("safety", "quality") or not files:
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    kind, batch, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+    if kind not in ("safety", "quality") or not batch.isdigit():
         sys.exit(__doc__)
     items = []
     for f in files:
@@ -44,8 +48,8 @@ def main():
     here = Path(__file__).parent
     for name, half in zip(("tuning", "heldout"), halves):
         half.sort(key=lambda x: x["id"])
-        (here / f"{kind}-{name}.json").write_text(json.dumps(half, indent=1, ensure_ascii=False) + "\n")
-        print(f"{kind}-{name}.json: {len(half)} items")
+        (here / f"{kind}-{batch}-{name}.json").write_text(json.dumps(half, indent=1, ensure_ascii=False) + "\n")
+        print(f"{kind}-{batch}-{name}.json: {len(half)} items")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,447 @@
+#include "language/analysis.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "common/limits.hpp"
+#include "common/text.hpp"
+#include "language/stemmer.hpp"
+
+namespace guidechat::language {
+
+namespace {
+
+// Typos are forgiven only in words this long (one edit turns "blink" into
+// "blind" but a short word into many others) and only in words that are
+// not English or rare (SCOWL class 0 or from this one up).
+constexpr std::size_t kMinTypoWord = 5;
+constexpr int kRareClass = 50;
+
+// Damerau distance <= 1 without allocating.
+bool within_one_edit(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == a.size()) return true;
+  if (a.size() == b.size()) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);
+  }
+  return a.substr(i) == b.substr(i + 1);
+}
+
+bool all_digits(std::string_view w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+const char* flag_text(const Context& c) {
+  if (c.negated) return " NEGATED";
+  if (c.hypothetical) return " HYPOTHETICAL";
+  if (c.historical) return " HISTORICAL";
+  if (c.non_human) return " NON-HUMAN";
+  return "";
+}
+
+}  // namespace
+
+struct Analyzer::Item {
+  enum class Kind { kStem, kExact, kClass };
+  Kind kind = Kind::kStem;
+  std::string word;                // kStem: the word as written; kExact: the word
+  std::string stem;                // kStem
+  std::vector<std::string> words;  // kClass: its words
+};
+
+struct Analyzer::Term {
+  ConceptId concept_id = kNoConcept;
+  bool anchored = false;  // must start a sentence
+  std::vector<Item> items;
+};
+
+Result<std::shared_ptr<const Analyzer>> Analyzer::build(const LanguageData& data,
+                                                        const std::vector<ConceptDef>& extra,
+                                                        std::shared_ptr<const Lexicon> lexicon) {
+  std::shared_ptr<Analyzer> a(new Analyzer());
+  a->data_ = data;
+  a->lexicon_ = std::move(lexicon);
+  std::vector<const ConceptDef*> all;
+  for (const auto& c : data.concepts) all.push_back(&c);
+  for (const auto& c : extra) all.push_back(&c);
+  for (const ConceptDef* c : all) {
+    ConceptId id = a->find(c->id);
+    if (id == kNoConcept) {
+      id = static_cast<ConceptId>(a->concepts_.size());
+      a->concepts_.push_back({c->id, c->role, c->question_only});
+    } else if (a->concepts_[static_cast<std::size_t>(id)].role != c->role) {
+      return Error{c->origin + ": concept '" + c->id + "' has another role elsewhere"};
+    }
+    for (const auto& phrase : c->words) {
+      if (auto s = a->add_term(id, phrase); !s) {
+        return Error{c->origin + ": concept '" + c->id + "': " + s.error()};
+      }
+    }
+  }
+  for (const auto& [unit, minutes] : data.durations.units) {
+    a->unit_stems_[stem(plain_word(text::fold(unit)))] = minutes;
+  }
+  return std::shared_ptr<const Analyzer>(std::move(a));
+}
+
+ConceptId Analyzer::find(std::string_view name) const {
+  for (std::size_t i = 0; i < concepts_.size(); ++i) {
+    if (concepts_[i].id == name) return static_cast<ConceptId>(i);
+  }
+  return kNoConcept;
+}
+
+Status Analyzer::add_term(ConceptId concept_id, const std::string& phrase) {
+  Term term;
+  term.concept_id = concept_id;
+  std::string_view rest = text::trim(phrase);
+  if (!rest.empty() && rest.front() == '^') {
+    term.anchored = true;
+    rest.remove_prefix(1);
+  }
+  std::size_t pos = 0;
+  std::string_view s = rest;
+  while (pos < s.size()) {
+    while (pos < s.size() && s[pos] == ' ') ++pos;
+    if (pos >= s.size()) break;
+    std::size_t end = s.find(' ', pos);
+    if (end == std::string_view::npos) end = s.size();
+    std::string_view raw = s.substr(pos, end - pos);
+    pos = end;
+    Item item;
+    if (raw.size() > 2 && raw.front() == '{' && raw.back() == '}') {
+      auto it = data_.classes.find(std::string(raw.substr(1, raw.size() - 2)));
+      if (it == data_.classes.end()) return Status::Fail("unknown class " + std::string(raw));
+      item.kind = Item::Kind::kClass;
+      for (const auto& w : it->second) item.words.push_back(plain_word(text::fold(w)));
+      term.items.push_back(std::move(item));
+      continue;
+    }
+    bool exact = raw.front() == '=';
+    if (exact) raw.remove_prefix(1);
+    // A phrase word may hold punctuation that splits into several words
+    // ("a&e" -> "a", "e"), each a word of the phrase.
+    for (const auto& w : text::words(raw)) {
+      Item part;
+      part.kind = exact ? Item::Kind::kExact : Item::Kind::kStem;
+      part.word = plain_word(w);
+      part.stem = stem(part.word);
+      term.items.push_back(std::move(part));
+    }
+  }
+  if (term.items.empty()) return Status::Fail("empty phrase \"" + phrase + "\"");
+  std::size_t index = terms_.size();
+  const Item& first = term.items.front();
+  switch (first.kind) {
+    case Item::Kind::kStem:
+      by_stem_[first.stem].push_back(index);
+      if (first.word.size() >= kMinTypoWord) by_letter_[first.stem[0]].push_back(index);
+      break;
+    case Item::Kind::kExact:
+      by_word_[first.word].push_back(index);
+      break;
+    case Item::Kind::kClass:
+      for (const auto& w : first.words) by_word_[w].push_back(index);
+      break;
+  }
+  terms_.push_back(std::move(term));
+  return Status::Ok();
+}
+
+bool Analyzer::typo_eligible(const Token& t) const {
+  if (t.word.size() < kMinTypoWord || all_digits(t.word)) return false;
+  if (lexicon_ == nullptr) return false;
+  int cls = lexicon_->word_class(t.word);
+  return cls == 0 || cls >= kRareClass;
+}
+
+bool Analyzer::item_matches(const Item& item, const Token& t, bool typo_ok) const {
+  switch (item.kind) {
+    case Item::Kind::kExact:
+      return t.word == item.word;
+    case Item::Kind::kClass:
+      return std::find(item.words.begin(), item.words.end(), t.word) != item.words.end();
+    case Item::Kind::kStem:
+      if (t.stem == item.stem) return true;
+      return typo_ok && item.word.size() >= kMinTypoWord &&
+             (within_one_edit(t.stem, item.stem) || within_one_edit(t.word, item.word));
+  }
+  return false;
+}
+
+std::size_t Analyzer::match_length(const Term& term, const Tokens& tokens, std::size_t at,
+                                   bool typo_ok) const {
+  const auto& toks = tokens.tokens;
+  if (at + term.items.size() > toks.size()) return 0;
+  if (term.anchored && tokens.sentences[static_cast<std::size_t>(toks[at].sentence)].begin != at) {
+    return 0;
+  }
+  for (std::size_t i = 0; i < term.items.size(); ++i) {
+    const Token& t = toks[at + i];
+    if (t.sentence != toks[at].sentence) return 0;
+    bool typo = i == 0 ? typo_ok : typo_eligible(t);
+    if (!item_matches(term.items[i], t, typo)) return 0;
+  }
+  return term.items.size();
+}
+
+void Analyzer::spot(const Tokens& tokens, std::vector<Mention>* found) const {
+  const auto& toks = tokens.tokens;
+  std::vector<ConceptId> best;  // concepts of the longest phrases at this word
+  for (std::size_t at = 0; at < toks.size();) {
+    const Token& t = toks[at];
+    std::size_t best_len = 0;
+    best.clear();
+    auto consider = [&](const std::vector<std::size_t>* candidates, bool typo_ok) {
+      if (candidates == nullptr) return;
+      for (std::size_t index : *candidates) {
+        std::size_t len = match_length(terms_[index], tokens, at, typo_ok);
+        if (len == 0 || len < best_len) continue;
+        // The longest phrase wins; a word that means several concepts
+        // ("agony": pain, and extreme pain) is a mention of each.
+        if (len > best_len) best.clear();
+        best_len = len;
+        ConceptId c = terms_[index].concept_id;
+        if (std::find(best.begin(), best.end(), c) == best.end()) best.push_back(c);
+      }
+    };
+    auto lookup = [](const auto& map, const auto& key) -> const std::vector<std::size_t>* {
+      auto it = map.find(key);
+      return it == map.end() ? nullptr : &it->second;
+    };
+    consider(lookup(by_stem_, t.stem), false);
+    consider(lookup(by_word_, t.word), false);
+    if (best_len == 0 && !t.stem.empty() && typo_eligible(t)) {
+      consider(lookup(by_letter_, t.stem[0]), true);
+    }
+    if (best_len == 0) {
+      ++at;
+      continue;
+    }
+    std::sort(best.begin(), best.end());
+    for (ConceptId c : best) {
+      found->push_back({c, at, at + best_len, t.sentence, t.clause, {}});
+    }
+    at += best_len;
+  }
+}
+
+Context Analyzer::context_of(const Tokens& tokens, const std::vector<Mention>& triggers,
+                             std::size_t begin, std::size_t end) const {
+  Context c;
+  const auto& toks = tokens.tokens;
+  const int sentence = toks[begin].sentence;
+  const int clause = toks[begin].clause;
+  const auto window = static_cast<std::size_t>(std::max(0, data_.negation_window));
+  const bool question = tokens.sentences[static_cast<std::size_t>(sentence)].question;
+  bool historical = false, recent = false;  // recent: in the mention's own clause
+  for (const Mention& t : triggers) {
+    if (t.sentence != sentence) continue;
+    const Concept& k = concepts_[static_cast<std::size_t>(t.concept_id)];
+    if (k.question_only && !question) continue;
+    switch (k.role) {
+      case Role::kNegation:
+        c.negated = c.negated || (t.clause == clause && t.end <= begin && begin - t.end <= window);
+        break;
+      case Role::kNegationAfter:
+        c.negated = c.negated ||
+                    (t.clause == toks[end - 1].clause && t.begin >= end && t.begin - end <= window);
+        break;
+      case Role::kHypothetical:
+        c.hypothetical = c.hypothetical || t.end <= begin;
+        break;
+      case Role::kHistorical:
+        historical = true;
+        break;
+      case Role::kRecent:
+        recent = recent || t.clause == clause;
+        break;
+      case Role::kNonHuman:
+        c.non_human = true;
+        break;
+      case Role::kMeaning:
+      case Role::kIgnore:
+        break;
+    }
+  }
+  c.historical = historical && !recent;
+  return c;
+}
+
+void Analyzer::read_durations(const Tokens& tokens, std::vector<Duration>* out) const {
+  const auto& toks = tokens.tokens;
+  const DurationWords& d = data_.durations;
+  auto amount_of = [&](std::string_view w, double* v) {
+    if (all_digits(w) && w.size() <= 6) {
+      *v = std::stod(std::string(w));
+      return true;
+    }
+    auto it = d.amounts.find(std::string(w));
+    if (it == d.amounts.end()) return false;
+    *v = it->second;
+    return true;
+  };
+  // The longest phrase of `map` (words joined by spaces) starting at `at`.
+  auto phrase_at = [&](const std::map<std::string, double>& map, std::size_t at,
+                       std::size_t* len) -> const double* {
+    const double* best = nullptr;
+    std::string key;
+    for (std::size_t n = 0; at + n < toks.size() && n < 4; ++n) {
+      if (toks[at + n].sentence != toks[at].sentence) break;
+      key += (n ? " " : "") + toks[at + n].word;
+      auto it = map.find(key);
+      if (it != map.end()) {
+        best = &it->second;
+        *len = n + 1;
+      }
+    }
+    return best;
+  };
+  // The amount of a unit at toks[i], with the number of words it takes
+  // before the unit: "3 hours", "three hours", "a couple of hours", "half
+  // an hour", "an hour"; a plural alone ("for hours") is a few. 0 when the
+  // word is not an amount of time ("a long day", "every day", "twice a day").
+  auto amount_before = [&](const std::vector<Token>& ts, std::size_t i, std::size_t* used) {
+    *used = 0;
+    const int sentence = ts[i].sentence;
+    auto word = [&](std::size_t back) -> std::string_view {
+      return i >= back && ts[i - back].sentence == sentence ? std::string_view(ts[i - back].word)
+                                                            : std::string_view();
+    };
+    double v = 0;
+    std::string_view w1 = word(1), w2 = word(2), w3 = word(3);
+    if (amount_of(w1, &v) && v > 0) {
+      *used = 1;
+      if (w2 == "a" && (w3 == "couple" || w3 == "few")) *used = 2;  // "a few hours" read as "few"
+      return v;
+    }
+    if (w1 == "of" && amount_of(w2, &v)) {  // "a couple of hours"
+      *used = (w3 == "a") ? 3 : 2;
+      return v;
+    }
+    if (w1 == "a" || w1 == "an") {
+      // "twice a day", "3 times a day", "once an hour": how often, not how long.
+      if (w2 == "times" || w2 == "twice" || w2 == "once" || w2 == "time" || amount_of(w2, &v)) {
+        return w2 == "half" ? (*used = 2, 0.5) : 0.0;
+      }
+      *used = 1;
+      return 1.0;
+    }
+    const Token& t = ts[i];
+    bool plural = t.word.size() > t.stem.size() && t.word.back() == 's';
+    bool lead = std::find(d.plural_leads.begin(), d.plural_leads.end(), w1) != d.plural_leads.end();
+    return plural && lead ? d.unspecified_amount : 0.0;
+  };
+  auto add = [&](double minutes, std::size_t begin, std::size_t end) {
+    out->push_back({minutes, begin, end, toks[begin].sentence, toks[begin].clause, {}});
+  };
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    std::size_t len = 0;
+    if (const double* m = phrase_at(d.phrases, i, &len)) {
+      add(*m, i, i + len);
+      i += len - 1;
+      continue;
+    }
+    if (toks[i].word == "since" && i + 1 < toks.size()) {
+      if (const double* m = phrase_at(d.since, i + 1, &len)) {
+        add(*m, i, i + 1 + len);
+        i += len;
+        continue;
+      }
+    }
+    if (std::find(d.span_leads.begin(), d.span_leads.end(), toks[i].word) != d.span_leads.end()) {
+      // "all night", "the whole afternoon", "most of the day"
+      std::size_t j = i + 1;
+      while (j < toks.size() && j < i + 4 &&
+             (toks[j].word == "of" || toks[j].word == "the" || toks[j].word == "this" ||
+              toks[j].word == "that")) {
+        ++j;
+      }
+      if (j < toks.size() && toks[j].sentence == toks[i].sentence) {
+        // Singular only: "all day" is a span, "most days" how often.
+        auto it = d.spans.find(toks[j].word);
+        if (it != d.spans.end()) {
+          add(it->second, i, j + 1);
+          i = j;
+          continue;
+        }
+      }
+    }
+    auto unit = unit_stems_.find(toks[i].stem);
+    if (unit == unit_stems_.end()) continue;
+    // "a 16-year-old", "a 12 hour shift", "60 hour weeks": not a duration.
+    if (i + 1 < toks.size() && toks[i + 1].sentence == toks[i].sentence &&
+        std::find(d.compounds.begin(), d.compounds.end(), toks[i + 1].word) != d.compounds.end()) {
+      continue;
+    }
+    if (const double amount = amount_before(toks, i, &len); amount > 0) {
+      add(amount * unit->second, i - len, i + 1);
+    }
+  }
+}
+
+Analysis Analyzer::analyze(std::string_view text) const {
+  Analysis a;
+  a.tokens = tokenize(text::truncate_utf8(text, limits::kMaxSayBytes), data_.grammar,
+                      limits::kMaxAnalysedWords);
+  std::vector<Mention> found;
+  spot(a.tokens, &found);
+  for (auto& m : found) {
+    Role role = concepts_[static_cast<std::size_t>(m.concept_id)].role;
+    if (role == Role::kMeaning) {
+      a.mentions.push_back(m);
+    } else if (role != Role::kIgnore) {
+      a.triggers.push_back(m);
+    }
+  }
+  for (auto& m : a.mentions) m.context = context_of(a.tokens, a.triggers, m.begin, m.end);
+  read_durations(a.tokens, &a.durations);
+  for (auto& d : a.durations) d.context = context_of(a.tokens, a.triggers, d.begin, d.end);
+  return a;
+}
+
+std::string Analyzer::explain(const Analysis& a) const {
+  std::string out;
+  const auto& toks = a.tokens.tokens;
+  auto span = [&](std::size_t b, std::size_t e) {
+    std::string s;
+    for (std::size_t i = b; i < e; ++i) s += (i > b ? " " : "") + toks[i].word;
+    return s;
+  };
+  for (std::size_t s = 0; s < a.tokens.sentences.size(); ++s) {
+    const Sentence& sen = a.tokens.sentences[s];
+    out += "sentence " + std::to_string(s + 1) + (sen.question ? " (question)" : "") + ": ";
+    int clause = sen.begin < toks.size() ? toks[sen.begin].clause : 0;
+    for (std::size_t i = sen.begin; i < sen.end; ++i) {
+      if (toks[i].clause != clause) {
+        out += "| ";
+        clause = toks[i].clause;
+      }
+      out += toks[i].word + " ";
+    }
+    out += "\n";
+  }
+  for (const auto& t : a.triggers) {
+    out += "  context " +
+           std::string(role_name(concepts_[static_cast<std::size_t>(t.concept_id)].role)) + ": \"" +
+           span(t.begin, t.end) + "\" (" + name(t.concept_id) + ")\n";
+  }
+  for (const auto& m : a.mentions) {
+    out += "  concept " + name(m.concept_id) + ": \"" + span(m.begin, m.end) + "\"" +
+           flag_text(m.context) + "\n";
+  }
+  for (const auto& d : a.durations) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.0f min", d.minutes);
+    out += "  duration " + std::string(buf) + ": \"" + span(d.begin, d.end) + "\"" +
+           flag_text(d.context) + "\n";
+  }
+  return out;
+}
+
+}  // namespace guidechat::language

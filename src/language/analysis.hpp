@@ -1,0 +1,120 @@
+// The one analysis of a message: words in sentences and clauses
+// (tokens.hpp), the concepts they name (concepts.hpp), each with its
+// context — negated, hypothetical, historical, about an animal or a story —
+// and the amounts of time they give ("for three hours", "since last
+// night"). The safety layer, and in time search, routing and flows, read a
+// message through this. Pure and data-driven; explain() shows how a message
+// was read (for `guidechat ask --explain`; never logged).
+//
+// Thread-safety: an Analyzer is immutable after build(); analyze() is const
+// and safe from any number of threads.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/result.hpp"
+#include "language/concepts.hpp"
+#include "language/lexicon.hpp"
+#include "language/tokens.hpp"
+
+namespace guidechat::language {
+
+using ConceptId = int;
+inline constexpr ConceptId kNoConcept = -1;
+
+// Where something was said, and how.
+struct Context {
+  bool negated = false;       // "no trouble speaking"
+  bool hypothetical = false;  // "could it ever stop me talking?"
+  bool historical = false;    // "had a seizure as a kid"
+  bool non_human = false;     // "my dog's face twitches"
+
+  // Said of a person, as happening: neither negated, imagined, past nor
+  // about an animal.
+  bool asserted() const { return !negated && !hypothetical && !historical && !non_human; }
+};
+
+struct Mention {
+  ConceptId concept_id = kNoConcept;
+  std::size_t begin = 0;  // first token
+  std::size_t end = 0;    // one past the last token
+  int sentence = 0;
+  int clause = 0;
+  Context context;
+};
+
+struct Duration {
+  double minutes = 0;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  int sentence = 0;
+  int clause = 0;
+  Context context;
+};
+
+struct Analysis {
+  Tokens tokens;
+  std::vector<Mention> mentions;  // meanings only, in message order
+  std::vector<Duration> durations;
+  std::vector<Mention> triggers;  // the context words found (for explain)
+};
+
+class Analyzer {
+ public:
+  // Compiles the product's language data plus `extra` concepts (a clinic's
+  // or a guide's; an id already known adds words to that concept). The
+  // lexicon (may be null) tells real English words from typos.
+  static Result<std::shared_ptr<const Analyzer>> build(const LanguageData& data,
+                                                       const std::vector<ConceptDef>& extra,
+                                                       std::shared_ptr<const Lexicon> lexicon);
+
+  Analysis analyze(std::string_view text) const;
+
+  // The id of a concept by name, or kNoConcept.
+  ConceptId find(std::string_view name) const;
+  const std::string& name(ConceptId id) const { return concepts_[static_cast<std::size_t>(id)].id; }
+  std::size_t size() const { return concepts_.size(); }
+
+  // How `analysis` was read: sentences, concepts with their context,
+  // durations. For people debugging the data; holds the message's words.
+  std::string explain(const Analysis& analysis) const;
+
+ private:
+  struct Item;
+  struct Term;
+  struct Concept {
+    std::string id;
+    Role role = Role::kMeaning;
+    bool question_only = false;
+  };
+
+  Analyzer() = default;
+  Status add_term(ConceptId concept_id, const std::string& phrase);
+  bool typo_eligible(const Token& t) const;
+  bool item_matches(const Item& item, const Token& t, bool typo_ok) const;
+  std::size_t match_length(const Term& term, const Tokens& tokens, std::size_t at,
+                           bool typo_ok) const;
+  void spot(const Tokens& tokens, std::vector<Mention>* found) const;
+  void read_durations(const Tokens& tokens, std::vector<Duration>* out) const;
+  Context context_of(const Tokens& tokens, const std::vector<Mention>& triggers, std::size_t begin,
+                     std::size_t end) const;
+
+  LanguageData data_;
+  std::shared_ptr<const Lexicon> lexicon_;
+  std::vector<Concept> concepts_;
+  std::vector<Term> terms_;
+  // Candidate terms by their first word: its stem, its exact form, a word
+  // of its class; and (typo tolerance) by the first letter of its stem.
+  std::unordered_map<std::string, std::vector<std::size_t>> by_stem_;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_word_;
+  std::unordered_map<char, std::vector<std::size_t>> by_letter_;
+  // Durations: stems of the unit words.
+  std::unordered_map<std::string, double> unit_stems_;
+};
+
+}  // namespace guidechat::language

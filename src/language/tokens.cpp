@@ -1,0 +1,91 @@
+#include "language/tokens.hpp"
+
+#include <algorithm>
+
+#include "common/text.hpp"
+#include "language/stemmer.hpp"
+
+namespace guidechat::language {
+
+namespace {
+
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// A sentence ends here: . ! ? or a line break ("3.5" and "..." inside a
+// number or a run of dots do not end one twice).
+bool sentence_end(std::string_view text, std::size_t i) {
+  char c = text[i];
+  if (c == '!' || c == '?' || c == '\n') return true;
+  if (c != '.') return false;
+  bool between_digits = i > 0 && i + 1 < text.size() && digit(text[i - 1]) && digit(text[i + 1]);
+  return !between_digits;
+}
+
+bool clause_mark(char c) {
+  return c == ',' || c == ';' || c == ':' || c == '(' || c == ')';
+}
+
+bool contains(const std::vector<std::string>& list, std::string_view w) {
+  return std::find(list.begin(), list.end(), w) != list.end();
+}
+
+}  // namespace
+
+std::string plain_word(std::string_view folded) {
+  std::string out;
+  out.reserve(folded.size());
+  for (char c : folded) {
+    if (c != '\'') out.push_back(c);
+  }
+  return out;
+}
+
+Tokens tokenize(std::string_view text, const Grammar& grammar, std::size_t max_words) {
+  Tokens out;
+  int clause = 0;
+  bool question_mark = false;
+  std::size_t sentence_begin = 0;
+  auto close_sentence = [&]() {
+    if (out.tokens.size() > sentence_begin) {
+      Sentence s{sentence_begin, out.tokens.size(), question_mark};
+      s.question = s.question || contains(grammar.question_words, out.tokens[s.begin].word);
+      out.sentences.push_back(s);
+      ++clause;
+    }
+    sentence_begin = out.tokens.size();
+    question_mark = false;
+  };
+  std::size_t piece = 0;  // start of the text not yet split into words
+  std::string folded;
+  for (std::size_t i = 0; i <= text.size() && out.tokens.size() < max_words; ++i) {
+    bool at_end = i == text.size();
+    bool ends_sentence = !at_end && sentence_end(text, i);
+    bool ends_clause = !at_end && clause_mark(text[i]);
+    if (!at_end && !ends_sentence && !ends_clause) continue;
+    folded.clear();
+    text::fold_append(text.substr(piece, i - piece), &folded);
+    text::for_each_word(folded, [&](std::string_view w) {
+      if (out.tokens.size() >= max_words) return;
+      Token t;
+      t.word = plain_word(w);
+      if (t.word.empty()) return;
+      if (contains(grammar.clause_words, t.word) && out.tokens.size() > sentence_begin) ++clause;
+      t.stem = stem(t.word);
+      t.sentence = static_cast<int>(out.sentences.size());
+      t.clause = clause;
+      out.tokens.push_back(std::move(t));
+    });
+    piece = i + 1;
+    if (ends_clause) ++clause;
+    if (ends_sentence || at_end) {
+      if (!at_end && text[i] == '?') question_mark = true;
+      close_sentence();
+    }
+  }
+  close_sentence();
+  return out;
+}
+
+}  // namespace guidechat::language

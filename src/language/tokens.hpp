@@ -1,0 +1,48 @@
+// A message as words in sentences and clauses: the first step of the one
+// analysis of a message (language/analysis.hpp). Sentences end at . ! ? and
+// line breaks; clauses also at , ; : ( ) and at clause words such as "but"
+// (from the language data), so "no pain, but he can't chew" is two clauses.
+// A word keeps its folded form without apostrophes ("can't" -> "cant") and
+// its English stem.
+//
+// Thread-safety: pure functions over plain values.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guidechat::language {
+
+struct Token {
+  std::string word;  // folded, apostrophes removed
+  std::string stem;  // English stem of `word`
+  int sentence = 0;  // index into Tokens::sentences
+  int clause = 0;    // numbered across the whole message
+};
+
+struct Sentence {
+  std::size_t begin = 0;  // first token
+  std::size_t end = 0;    // one past the last token
+  bool question = false;  // ends in '?' or starts with a question word
+};
+
+struct Tokens {
+  std::vector<Token> tokens;
+  std::vector<Sentence> sentences;
+};
+
+// What tokenizing needs from the language data.
+struct Grammar {
+  std::vector<std::string> clause_words;    // start a new clause ("but", "and", ...)
+  std::vector<std::string> question_words;  // a sentence starting with one asks something
+};
+
+// "can't" -> "cant": how words are compared everywhere in the analysis.
+std::string plain_word(std::string_view folded);
+
+// Splits `text` (at most `max_words` words are kept).
+Tokens tokenize(std::string_view text, const Grammar& grammar, std::size_t max_words);
+
+}  // namespace guidechat::language

@@ -1,0 +1,172 @@
+// The message analysis on small, hand-made language data: words and stems,
+// sentences and clauses, phrases with classes and exact words, typos,
+// negation and the other contexts, and durations. (The product's own data
+// is exercised by the safety set: tests/quality.)
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "language/analysis.hpp"
+#include "language/concepts.hpp"
+#include "language/lexicon.hpp"
+#include "language/tokens.hpp"
+
+using namespace guidechat::language;
+
+namespace {
+
+LanguageData small_data() {
+  LanguageData d;
+  d.grammar.clause_words = {"but", "and"};
+  d.grammar.question_words = {"what", "can", "could", "is"};
+  d.classes["obj"] = {"me", "him", "her"};
+  auto add = [&](std::string id, Role role, std::vector<std::string> words, bool question = false) {
+    d.concepts.push_back({std::move(id), role, question, std::move(words), "test"});
+  };
+  add("negation", Role::kNegation, {"no", "not", "doesnt", "never"});
+  add("fine", Role::kNegationAfter, {"is fine", "fine"});
+  add("if", Role::kHypothetical, {"if", "^could {obj}", "what if"});
+  add("cause", Role::kHypothetical, {"cause"}, true);
+  add("past", Role::kHistorical, {"years ago", "went away"});
+  add("now", Role::kRecent, {"now"});
+  add("animal", Role::kNonHuman, {"dog"});
+  add("idiom", Role::kIgnore, {"hard to say"});
+  add("difficulty", Role::kMeaning, {"hard", "cant", "trouble"});
+  add("speaking", Role::kMeaning, {"talk", "speech", "get {obj} words out"});
+  add("pain", Role::kMeaning, {"pain", "hurt", "agony"});
+  add("extreme", Role::kMeaning, {"agony", "=worst"});
+  add("seizure", Role::kMeaning, {"seizure"});
+  d.durations.units = {{"minute", 1}, {"hour", 60}, {"day", 1440}};
+  d.durations.amounts = {{"two", 2}, {"few", 3}, {"couple", 2}, {"half", 0.5}};
+  d.durations.spans = {{"night", 480}, {"afternoon", 180}};
+  d.durations.span_leads = {"all", "whole"};
+  d.durations.since = {{"last night", 480}};
+  d.durations.phrases = {{"nonstop", 600}};
+  d.durations.plural_leads = {"for"};
+  d.durations.compounds = {"shift", "old"};
+  return d;
+}
+
+const Analyzer& analyzer() {
+  static auto a = [] {
+    // A few English words: a word in this list is never taken for a typo.
+    auto english = std::make_shared<const Lexicon>(
+        Lexicon::from_text("", "# English\nseizure 20\nseizures 20\nseize 30\n"));
+    auto built = Analyzer::build(small_data(), {}, english);
+    REQUIRE(built.ok());
+    return *built;
+  }();
+  return *a;
+}
+
+// "name" for a plain mention, "name!" negated, "name?" hypothetical,
+// "name<" historical, "name~" about an animal.
+std::vector<std::string> concepts(std::string_view text) {
+  const Analyzer& a = analyzer();
+  std::vector<std::string> out;
+  for (const auto& m : a.analyze(text).mentions) {
+    std::string s = a.name(m.concept_id);
+    if (m.context.negated) s += "!";
+    if (m.context.hypothetical) s += "?";
+    if (m.context.historical) s += "<";
+    if (m.context.non_human) s += "~";
+    out.push_back(s);
+  }
+  return out;
+}
+
+std::vector<double> minutes(std::string_view text) {
+  std::vector<double> out;
+  for (const auto& d : analyzer().analyze(text).durations) out.push_back(d.minutes);
+  return out;
+}
+
+using V = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("tokens: folded words without apostrophes, stems, sentences and clauses") {
+  Grammar g{{"but"}, {"what"}};
+  Tokens t = tokenize("He CAN'T talk, but what's this? Dose 3.5 mg.\nNext", g, 100);
+  REQUIRE(t.tokens.size() == 11);
+  CHECK(t.tokens[1].word == "cant");
+  CHECK(t.tokens[2].stem == "talk");
+  REQUIRE(t.sentences.size() == 3);
+  CHECK(t.sentences[0].question);  // ends in '?'
+  CHECK_FALSE(t.sentences[1].question);
+  CHECK(t.tokens[3].clause != t.tokens[2].clause);  // "but" starts a clause
+  CHECK(t.tokens[6].word == "dose");                // "3.5" did not end a sentence
+  CHECK(t.tokens[6].sentence == t.tokens[8].sentence);
+  CHECK(tokenize("what now", g, 100).sentences[0].question);  // a question word
+  CHECK(tokenize("a b c d", g, 2).tokens.size() == 2);
+}
+
+TEST_CASE("analysis: phrases by stem, class and exact word; the longest wins") {
+  CHECK(concepts("he can't talk") == V{"difficulty", "speaking"});
+  CHECK(concepts("she is talking") == V{"speaking"});                // stem
+  CHECK(concepts("he can't get his words out") == V{"difficulty"});  // "his" is not in {obj}
+  CHECK(concepts("he can't get him words out") == V{"difficulty", "speaking"});
+  CHECK(concepts("the worst") == V{"extreme"});
+  CHECK(concepts("the worse").empty());  // "=worst": that word only
+  // One word, two concepts: a mention of each.
+  CHECK(concepts("agony") == V{"pain", "extreme"});
+  // An idiom takes its words out of play.
+  CHECK(concepts("hard to say").empty());
+}
+
+TEST_CASE("analysis: typos only in long words that are not English") {
+  CHECK(concepts("a siezure") == V{"seizure"});
+  CHECK(concepts("a seizures") == V{"seizure"});
+  CHECK(concepts("tlak").empty());   // too short to forgive
+  CHECK(concepts("seize").empty());  // an English word is meant as typed
+}
+
+TEST_CASE("analysis: negation, before or after, within its clause") {
+  CHECK(concepts("no pain") == V{"pain!"});
+  CHECK(concepts("it doesnt hurt at all") == V{"pain!"});
+  CHECK(concepts("no pain but he cant talk") == V{"pain!", "difficulty", "speaking"});
+  CHECK(concepts("his speech is fine") == V{"speaking!"});
+  CHECK(concepts("never in all of these many long years was the pain") == V{"pain"});  // too far
+}
+
+TEST_CASE("analysis: hypothetical, historical, recent and non-human contexts") {
+  CHECK(concepts("what if he cant talk") == V{"difficulty?", "speaking?"});
+  CHECK(concepts("could him get a seizure") == V{"seizure?"});  // anchored at the start
+  CHECK(concepts("he could him").empty());
+  CHECK(concepts("can it cause pain?") == V{"pain?"});  // a question-only trigger
+  CHECK(concepts("the cause of pain") == V{"pain"});    // not a question: no effect
+  CHECK(concepts("a seizure years ago") == V{"seizure<"});
+  CHECK(concepts("the pain went away") == V{"pain<"});
+  CHECK(concepts("a seizure years ago, now the pain") == V{"seizure<", "pain"});
+  CHECK(concepts("my dog had a seizure") == V{"seizure~"});
+}
+
+TEST_CASE("analysis: durations as minutes") {
+  CHECK(minutes("for two hours") == std::vector<double>{120});
+  CHECK(minutes("a couple of hours") == std::vector<double>{120});
+  CHECK(minutes("half an hour") == std::vector<double>{30});
+  CHECK(minutes("an hour") == std::vector<double>{60});
+  CHECK(minutes("3 days") == std::vector<double>{3 * 1440});
+  CHECK(minutes("for hours") == std::vector<double>{120});  // a plural after a lead word
+  CHECK(minutes("most days").empty());                      // how often, not how long
+  CHECK(minutes("twice a day").empty());
+  CHECK(minutes("a long day").empty());
+  CHECK(minutes("a 12 hour shift").empty());
+  CHECK(minutes("a 3 day old").empty());
+  CHECK(minutes("all night") == std::vector<double>{480});
+  CHECK(minutes("the whole afternoon") == std::vector<double>{180});
+  CHECK(minutes("since last night") == std::vector<double>{480});
+  CHECK(minutes("nonstop") == std::vector<double>{600});
+}
+
+TEST_CASE("concepts: the product's data loads and every phrase's class exists") {
+  auto data =
+      load_language_data(std::string(GUIDECHAT_SOURCE_DIR) + "/knowledge/lang/concepts.json");
+  REQUIRE(data.ok());
+  CHECK(check_concepts(*data).empty());
+  LanguageData broken = small_data();
+  broken.concepts.push_back({"x", Role::kMeaning, false, {"{nope} word"}, "test"});
+  CHECK(check_concepts(broken).size() == 1);
+  CHECK_FALSE(Analyzer::build(broken, {}, nullptr).ok());
+}
