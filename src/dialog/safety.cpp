@@ -73,8 +73,9 @@ bool read_rule(const json& j, RuleSpec* r, std::string* problem) {
       return false;
     }
     for (const auto& c : r->even_if) {
-      if (c != "hypothetical" && c != "historical" && c != "negated" && c != "non-human") {
-        *problem = "\"even_if\" takes hypothetical, historical, negated or non-human";
+      if (c != "hypothetical" && c != "conditional" && c != "historical" && c != "negated" &&
+          c != "non-human") {
+        *problem = "\"even_if\" takes hypothetical, conditional, historical, negated or non-human";
         return false;
       }
     }
@@ -177,6 +178,7 @@ std::shared_ptr<const Safety> Safety::build(std::shared_ptr<const language::Anal
              spec.lasting_below};
       for (const auto& c : spec.even_if) {
         r.ignored.hypothetical |= c == "hypothetical";
+        r.ignored.conditional |= c == "conditional";
         r.ignored.historical |= c == "historical";
         r.ignored.negated |= c == "negated";
         r.ignored.non_human |= c == "non-human";
@@ -248,6 +250,7 @@ bool Safety::holds(const Rule& rule, const Analysis& a, bool in_flow) const {
   // Said of a person as happening, but for the contexts the rule ignores.
   auto counts = [&](const language::Context& c) {
     return (!c.negated || rule.ignored.negated) && (!c.hypothetical || rule.ignored.hypothetical) &&
+           (!c.conditional || rule.ignored.conditional) &&
            (!c.historical || rule.ignored.historical) && (!c.non_human || rule.ignored.non_human);
   };
   std::vector<int> scopes;

@@ -30,7 +30,7 @@ namespace guidechat::dialog {
 struct RuleSpec {
   std::vector<std::string> all;     // slots: "speaking", "spasm|referent"
   std::vector<std::string> unless;  // concepts that cancel the rule in its scope
-  // Contexts that do not stop the rule: "hypothetical" for thoughts of
+  // Contexts that do not stop the rule: "conditional" for thoughts of
   // suicide ("if it doesn't work I don't want to be alive").
   std::vector<std::string> even_if;
   enum class Scope { kClause, kSentence, kMessage };

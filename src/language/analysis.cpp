@@ -39,6 +39,7 @@ bool all_digits(std::string_view w) {
 const char* flag_text(const Context& c) {
   if (c.negated) return " NEGATED";
   if (c.hypothetical) return " HYPOTHETICAL";
+  if (c.conditional) return " CONDITIONAL";
   if (c.historical) return " HISTORICAL";
   if (c.non_human) return " NON-HUMAN";
   return "";
@@ -240,6 +241,15 @@ Context Analyzer::context_of(const Tokens& tokens, const std::vector<Mention>& t
   const auto window = static_cast<std::size_t>(std::max(0, data_.negation_window));
   const bool question = tokens.sentences[static_cast<std::size_t>(sentence)].question;
   bool historical = false, recent = false;  // recent: in the mention's own clause
+  // A hypothetical or condition reaches on to the end of its sentence, or
+  // to a "but" ("if it gets worse... but right now he can't breathe").
+  auto reaches = [&](const Mention& t) {
+    if (t.end > begin) return false;
+    for (std::size_t i = t.end; i < begin; ++i) {
+      if (toks[i].terminator) return false;
+    }
+    return true;
+  };
   for (const Mention& t : triggers) {
     if (t.sentence != sentence) continue;
     const Concept& k = concepts_[static_cast<std::size_t>(t.concept_id)];
@@ -253,7 +263,10 @@ Context Analyzer::context_of(const Tokens& tokens, const std::vector<Mention>& t
                     (t.clause == toks[end - 1].clause && t.begin >= end && t.begin - end <= window);
         break;
       case Role::kHypothetical:
-        c.hypothetical = c.hypothetical || t.end <= begin;
+        c.hypothetical = c.hypothetical || reaches(t);
+        break;
+      case Role::kConditional:
+        c.conditional = c.conditional || reaches(t);
         break;
       case Role::kHistorical:
         historical = true;

@@ -31,12 +31,15 @@ inline constexpr ConceptId kNoConcept = -1;
 struct Context {
   bool negated = false;       // "no trouble speaking"
   bool hypothetical = false;  // "could it ever stop me talking?"
+  bool conditional = false;   // "if he can't breathe, ..."
   bool historical = false;    // "had a seizure as a kid"
   bool non_human = false;     // "my dog's face twitches"
 
   // Said of a person, as happening: neither negated, imagined, past nor
   // about an animal.
-  bool asserted() const { return !negated && !hypothetical && !historical && !non_human; }
+  bool asserted() const {
+    return !negated && !hypothetical && !conditional && !historical && !non_human;
+  }
 };
 
 struct Mention {

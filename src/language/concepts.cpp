@@ -16,6 +16,7 @@ constexpr std::pair<std::string_view, Role> kRoles[] = {
     {"negation", Role::kNegation},
     {"negation-after", Role::kNegationAfter},
     {"hypothetical", Role::kHypothetical},
+    {"conditional", Role::kConditional},
     {"historical", Role::kHistorical},
     {"recent", Role::kRecent},
     {"non-human", Role::kNonHuman},
@@ -153,8 +154,9 @@ Result<LanguageData> load_language_data(const std::string& path) {
   const auto& g = doc.value("grammar", json::object());
   if (!g.is_object() ||
       !string_list(g.value("clause_words", json::array()), &data.grammar.clause_words) ||
-      !string_list(g.value("question_words", json::array()), &data.grammar.question_words)) {
-    return fail("\"grammar\" needs lists \"clause_words\" and \"question_words\"");
+      !string_list(g.value("question_words", json::array()), &data.grammar.question_words) ||
+      !string_list(g.value("terminators", json::array()), &data.grammar.terminators)) {
+    return fail("\"grammar\" needs lists \"clause_words\", \"question_words\", \"terminators\"");
   }
   if (doc.contains("negation_window")) {
     if (!doc["negation_window"].is_number_integer())

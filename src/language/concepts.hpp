@@ -14,7 +14,8 @@
 //
 // Some concepts are not meanings but the context around them, after NegEx
 // and ConText: negation ("no", "never", "without"; or after the words:
-// "is fine"), hypothetical ("what if", "could it ever"), historical ("years
+// "is fine"), hypothetical ("what if", "could it ever", "on TV"),
+// conditional ("if", "in case"), historical ("years
 // ago", "went away"), recent (cancels historical in its clause: "now"), non-human
 // ("my dog"), and ignore (idioms that must not be read word by word:
 // "choked up", "hard to say").
@@ -38,7 +39,8 @@ enum class Role {
   kMeaning,
   kNegation,       // negates meanings shortly after it, in its clause
   kNegationAfter,  // negates meanings shortly before it, in its clause
-  kHypothetical,   // the rest of its sentence is asked about or imagined
+  kHypothetical,   // the rest of its sentence is asked about, imagined or told of others
+  kConditional,    // the rest of its sentence is a condition ("if he can't breathe")
   kHistorical,     // its sentence tells of the past (or of something resolved)
   kRecent,         // its sentence is about now after all
   kNonHuman,       // its sentence is about an animal or a story, not a person

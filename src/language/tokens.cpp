@@ -23,8 +23,13 @@ bool sentence_end(std::string_view text, std::size_t i) {
   return !between_digits;
 }
 
-bool clause_mark(char c) {
-  return c == ',' || c == ';' || c == ':' || c == '(' || c == ')';
+// A clause ends here: , ; : ( ) or a dash standing alone ("the lips - they
+// are swelling"; "- " and the en and em dashes, U+2013 and U+2014).
+bool clause_mark(std::string_view text, std::size_t i) {
+  char c = text[i];
+  if (c == ',' || c == ';' || c == ':' || c == '(' || c == ')') return true;
+  if (c == '-') return i + 1 == text.size() || text[i + 1] == ' ';
+  return text.substr(i, 3) == "\xE2\x80\x93" || text.substr(i, 3) == "\xE2\x80\x94";
 }
 
 bool contains(const std::vector<std::string>& list, std::string_view w) {
@@ -62,7 +67,7 @@ Tokens tokenize(std::string_view text, const Grammar& grammar, std::size_t max_w
   for (std::size_t i = 0; i <= text.size() && out.tokens.size() < max_words; ++i) {
     bool at_end = i == text.size();
     bool ends_sentence = !at_end && sentence_end(text, i);
-    bool ends_clause = !at_end && clause_mark(text[i]);
+    bool ends_clause = !at_end && clause_mark(text, i);
     if (!at_end && !ends_sentence && !ends_clause) continue;
     folded.clear();
     text::fold_append(text.substr(piece, i - piece), &folded);
@@ -72,6 +77,7 @@ Tokens tokenize(std::string_view text, const Grammar& grammar, std::size_t max_w
       t.word = plain_word(w);
       if (t.word.empty()) return;
       if (contains(grammar.clause_words, t.word) && out.tokens.size() > sentence_begin) ++clause;
+      t.terminator = contains(grammar.terminators, t.word);
       t.stem = stem(t.word);
       t.sentence = static_cast<int>(out.sentences.size());
       t.clause = clause;

@@ -1,9 +1,9 @@
 // A message as words in sentences and clauses: the first step of the one
 // analysis of a message (language/analysis.hpp). Sentences end at . ! ? and
-// line breaks; clauses also at , ; : ( ) and at clause words such as "but"
-// (from the language data), so "no pain, but he can't chew" is two clauses.
-// A word keeps its folded form without apostrophes ("can't" -> "cant") and
-// its English stem.
+// line breaks; clauses also at , ; : ( ), at a dash between spaces, and at
+// clause words such as "but" (from the language data), so "no pain, but he can't chew" is two
+// clauses. A word keeps its folded form without apostrophes ("can't" -> "cant") and its English
+// stem.
 //
 // Thread-safety: pure functions over plain values.
 #pragma once
@@ -20,6 +20,8 @@ struct Token {
   std::string stem;  // English stem of `word`
   int sentence = 0;  // index into Tokens::sentences
   int clause = 0;    // numbered across the whole message
+  // "but", "however", ...: ends the reach of "if" and "what if" before it.
+  bool terminator = false;
 };
 
 struct Sentence {
@@ -37,6 +39,7 @@ struct Tokens {
 struct Grammar {
   std::vector<std::string> clause_words;    // start a new clause ("but", "and", ...)
   std::vector<std::string> question_words;  // a sentence starting with one asks something
+  std::vector<std::string> terminators;     // end a hypothetical: "what if X, but now Y"
 };
 
 // "can't" -> "cant": how words are compared everywhere in the analysis.

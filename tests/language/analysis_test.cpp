@@ -20,13 +20,15 @@ LanguageData small_data() {
   LanguageData d;
   d.grammar.clause_words = {"but", "and"};
   d.grammar.question_words = {"what", "can", "could", "is"};
+  d.grammar.terminators = {"but"};
   d.classes["obj"] = {"me", "him", "her"};
   auto add = [&](std::string id, Role role, std::vector<std::string> words, bool question = false) {
     d.concepts.push_back({std::move(id), role, question, std::move(words), "test"});
   };
   add("negation", Role::kNegation, {"no", "not", "doesnt", "never"});
   add("fine", Role::kNegationAfter, {"is fine", "fine"});
-  add("if", Role::kHypothetical, {"if", "^could {obj}", "what if"});
+  add("what-if", Role::kHypothetical, {"^could {obj}", "what if"});
+  add("if", Role::kConditional, {"if"});
   add("cause", Role::kHypothetical, {"cause"}, true);
   add("past", Role::kHistorical, {"years ago", "went away"});
   add("now", Role::kRecent, {"now"});
@@ -60,7 +62,8 @@ const Analyzer& analyzer() {
   return *a;
 }
 
-// "name" for a plain mention, "name!" negated, "name?" hypothetical,
+// "name" for a plain mention, "name!" negated, "name?" hypothetical, "name^"
+// conditional,
 // "name<" historical, "name~" about an animal.
 std::vector<std::string> concepts(std::string_view text) {
   const Analyzer& a = analyzer();
@@ -69,6 +72,7 @@ std::vector<std::string> concepts(std::string_view text) {
     std::string s = a.name(m.concept_id);
     if (m.context.negated) s += "!";
     if (m.context.hypothetical) s += "?";
+    if (m.context.conditional) s += "^";
     if (m.context.historical) s += "<";
     if (m.context.non_human) s += "~";
     out.push_back(s);
@@ -87,7 +91,7 @@ using V = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("tokens: folded words without apostrophes, stems, sentences and clauses") {
-  Grammar g{{"but"}, {"what"}};
+  Grammar g{{"but"}, {"what"}, {"but"}};
   Tokens t = tokenize("He CAN'T talk, but what's this? Dose 3.5 mg.\nNext", g, 100);
   REQUIRE(t.tokens.size() == 11);
   CHECK(t.tokens[1].word == "cant");
@@ -132,6 +136,10 @@ TEST_CASE("analysis: negation, before or after, within its clause") {
 
 TEST_CASE("analysis: hypothetical, historical, recent and non-human contexts") {
   CHECK(concepts("what if he cant talk") == V{"difficulty?", "speaking?"});
+  CHECK(concepts("if he cant talk") == V{"difficulty^", "speaking^"});
+  // "but" ends the reach of a hypothetical or a condition.
+  CHECK(concepts("what if it gets worse but now he cant talk") ==
+        V{"difficulty", "speaking"});
   CHECK(concepts("could him get a seizure") == V{"seizure?"});  // anchored at the start
   CHECK(concepts("he could him").empty());
   CHECK(concepts("can it cause pain?") == V{"pain?"});  // a question-only trigger
