@@ -32,6 +32,13 @@ bool within_one_edit(std::string_view a, std::string_view b) {
   return a.substr(i) == b.substr(i + 1);
 }
 
+// "8am", "10pm", "0200", "14": a time of day.
+bool clock_time(std::string_view w) {
+  if (w.ends_with("am") || w.ends_with("pm")) w.remove_suffix(2);
+  if (w.empty() || w.size() > 4) return false;
+  return std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 bool all_digits(std::string_view w) {
   return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -366,6 +373,17 @@ void Analyzer::read_durations(const Tokens& tokens, std::vector<Duration>* out) 
         i += len;
         continue;
       }
+      // "since 8am", "since my 7 o'clock visit": a clock time, so it began
+      // today; how long ago is unknown, taken as an hour.
+      for (std::size_t j = i + 1; j < toks.size() && j < i + 4; ++j) {
+        if (toks[j].sentence != toks[i].sentence) break;
+        if (clock_time(toks[j].word)) {
+          add(d.since_clock, i, j + 1);
+          i = j;
+          break;
+        }
+      }
+      continue;
     }
     if (std::find(d.span_leads.begin(), d.span_leads.end(), toks[i].word) != d.span_leads.end()) {
       // "all night", "the whole afternoon", "most of the day"

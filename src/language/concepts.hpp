@@ -63,6 +63,7 @@ struct DurationWords {
   std::map<std::string, double> spans;    // "afternoon" -> 240 ("all afternoon")
   std::vector<std::string> span_leads;    // "all", "whole", "entire", "most"
   std::map<std::string, double> since;    // "last night" -> 480 ("since last night")
+  double since_clock = 60;                // "since 8am": how long ago is unknown
   std::map<std::string, double> phrases;  // fixed phrases: "overnight" -> 480, "for ages" -> 120
   // Words that make an amount of time part of a name, not a duration: "a
   // 12 hour shift", "60 hour weeks", "a 3 year old".

@@ -6,10 +6,19 @@
 //   node tests/quality/eval.mjs --bin build/src/cli/guidechat --set safety \
 //        [--half tuning|heldout|both] [--knowledge DIR] [--dialogs DIR]
 //        [--min-escalated 100] [--max-false-alarms 5] [--misses] [--json OUT]
+//   node tests/quality/eval.mjs --bin build/src/cli/guidechat --set quality \
+//        [--baseline build/tests/quality/quality_bm25_baseline] [--min FILE]
 //
 // Safety items: `escalate` ones must get an urgent outcome as the reply's
 // first part and no guide answer with it; near misses must get no urgent
-// outcome. Mid-flow items first walk the flow to the question they were
+// outcome. Quality items: questions must be answered from one of their
+// sections (two-question messages from one of each list), out-of-scope
+// ones refused (no guide answer), typed flow answers taken for exactly the
+// options meant (or asked again when unclear; corrections change the
+// earlier answer), requests done. With --baseline, a plain bm25 search is
+// scored on the same questions. --min FILE: a JSON of per-column figures
+// ({"1/heldout": {"in-scope": 50.0, ...}}) none of which may fall.
+// Mid-flow items first walk the flow to the question they were
 // typed at. Misses are listed for the tuning half only: the held-out half is
 // reported as counts, never item by item, so that nothing is tuned on it.
 // Exit code 1 when a threshold is not met, 2 on bad arguments.
@@ -38,10 +47,14 @@ function parseArgs(argv) {
     else if (a === '--min-escalated') args.minEscalated = Number(next());
     else if (a === '--max-false-alarms') args.maxFalseAlarms = Number(next());
     else if (a === '--json') args.json = next();
+    else if (a === '--baseline') args.baseline = next();
+    else if (a === '--min') args.min = next();
     else if (a === '--misses') args.misses = true;
     else usage(`unknown argument ${a}`);
   }
-  if (!args.bin || !['safety'].includes(args.set)) usage('--bin and --set safety are required');
+  if (!args.bin || !['safety', 'quality'].includes(args.set)) {
+    usage('--bin and --set safety|quality are required');
+  }
   if (!['tuning', 'heldout', 'both'].includes(args.half)) usage('--half is tuning, heldout or both');
   return args;
 }
@@ -87,21 +100,26 @@ function pendingAsk(reply) {
   return asks.length ? asks[asks.length - 1] : null;
 }
 
-// Resets the conversation and, for a mid-flow item, walks to its question.
-// Returns false when the flow does not reach it.
-async function prepare(chat, context) {
+// Resets the conversation and, for a mid-flow item, walks to its question,
+// answering `earlier` ({ask: "flow/id", options}) on the way. Returns the
+// asks met by id (with their options' labels), or null when the flow does
+// not reach the question.
+async function prepare(chat, context, earlier) {
   await chat.send({ type: 'reset' });
-  if (!context || context === 'fresh') return true;
+  const asks = new Map();
+  if (!context || context === 'fresh') return asks;
   const [flow, askId] = context.split('/');
   let reply = await chat.send({ type: 'start', flow });
   for (let step = 0; step < 12; step++) {
     const ask = pendingAsk(reply);
-    if (!ask) return false;
-    if (ask.id === askId) return true;
-    const mild = ask.options.find((o) => kMildOptions.includes(o.id)) || ask.options[0];
-    reply = await chat.send({ type: 'choose', ask: ask.id, options: [mild.id] });
+    if (!ask) return null;
+    asks.set(ask.id, ask);
+    if (ask.id === askId) return asks;
+    let options = [(ask.options.find((o) => kMildOptions.includes(o.id)) || ask.options[0]).id];
+    if (earlier && earlier.ask === `${flow}/${ask.id}`) options = earlier.options;
+    reply = await chat.send({ type: 'choose', ask: ask.id, options });
   }
-  return false;
+  return null;
 }
 
 // Every batch's chosen halves: `${set}-${batch}-${half}.json`. An item's
@@ -143,7 +161,7 @@ async function runSafety(args) {
   const misses = [];
   const totals = {};
   for (const item of items) {
-    const reached = await prepare(chat, item.context);
+    const reached = (await prepare(chat, item.context)) !== null;
     const reply = reached ? await chat.send({ type: 'say', text: item.text }) : { parts: [] };
     const verdict = judgeSafety(item, reply);
     const group = item.expect === 'escalate' ? `escalate ${item.kind}` : `near miss: ${item.near_miss}`;
@@ -206,5 +224,199 @@ async function runSafety(args) {
   return failed ? 1 : 0;
 }
 
+// --- quality ---------------------------------------------------------------
+
+const kInScope = ['plain', 'lay-words', 'typos-texting', 'caregiver', 'long-story', 'negation'];
+
+// The bm25 baseline as a child: a line out, a title (or nothing) back.
+class Baseline {
+  constructor(bin, knowledge) {
+    this.child = spawn(bin, [knowledge], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+  }
+
+  async top(text) {
+    this.child.stdin.write(text.replace(/\n/g, ' ') + '\n');
+    const { value } = await this.lines.next();
+    return value || '';
+  }
+
+  close() {
+    this.child.stdin.end();
+  }
+}
+
+function answerTitles(reply) {
+  return (reply.parts || []).filter((p) => p.type === 'answer').map((p) => p.source.title);
+}
+
+// The labels a summary shows for `ask` ("A, B"), from a summary reply.
+function summaryAnswer(reply, ask) {
+  const summary = (reply.parts || []).find((p) => p.type === 'summary');
+  const item = summary && summary.items.find((i) => i.question === ask.text);
+  return item ? item.answer : null;
+}
+
+function labelsOf(ask, ids) {
+  return ask.options.filter((o) => ids.includes(o.id)).map((o) => o.label).join(', ');
+}
+
+async function judgeQuality(chat, item) {
+  if (kInScope.includes(item.category)) {
+    await prepare(chat, 'fresh');
+    const reply = await chat.send({ type: 'say', text: item.text });
+    const titles = answerTitles(reply);
+    return { ok: titles.length > 0 && item.sections.includes(titles[0]), reply };
+  }
+  if (item.category === 'two-questions') {
+    await prepare(chat, 'fresh');
+    const reply = await chat.send({ type: 'say', text: item.text });
+    const titles = answerTitles(reply);
+    const [first, second] = item.sections;
+    const a = titles.findIndex((t) => first.includes(t));
+    const b = titles.findIndex((t, i) => second.includes(t) && (i !== a || first === second));
+    return { ok: a >= 0 && b >= 0, half: a >= 0 || b >= 0, reply };
+  }
+  if (item.category === 'out-of-scope') {
+    await prepare(chat, 'fresh');
+    const reply = await chat.send({ type: 'say', text: item.text });
+    const contact = (reply.parts || []).some((p) => p.type === 'contact');
+    return { ok: answerTitles(reply).length === 0, contact, reply };
+  }
+  if (item.category === 'request') {
+    await prepare(chat, 'fresh');
+    await chat.send({ type: 'start', flow: 'symptom-check' });
+    await chat.send({ type: 'choose', ask: 'where', options: ['eyes'] });
+    const reply = await chat.send({ type: 'say', text: item.text });
+    const parts = reply.parts || [];
+    const has = (type) => parts.some((p) => p.type === type);
+    let ok = false;
+    if (item.expect_action === 'summary') ok = has('summary');
+    if (item.expect_action === 'contact') ok = has('contact');
+    if (item.expect_action === 'symptom-check') ok = parts.some((p) => p.type === 'ask' && p.id === 'where');
+    if (item.expect_action === 'reset') {
+      const after = await chat.send({ type: 'summary' });
+      ok = !has('fallback') && after.parts[0].items.length === 0;
+    }
+    return { ok, reply };
+  }
+  // flow-answer
+  const asks = await prepare(chat, item.context, item.earlier);
+  if (asks === null) return { ok: false, reply: { parts: [] } };
+  const ask = asks.get(item.context.split('/')[1]);
+  const reply = await chat.send({ type: 'say', text: item.text });
+  const summary = await chat.send({ type: 'summary' });
+  if (item.expect_correction) {
+    const earlierAsk = asks.get(item.expect_correction.ask.split('/')[1]);
+    const want = labelsOf(earlierAsk, item.expect_correction.options);
+    return { ok: summaryAnswer(summary, earlierAsk) === want, reply };
+  }
+  if (item.expect_options === 'clarify') {
+    const again = (reply.parts || []).some((p) => p.type === 'ask' && p.id === ask.id);
+    return { ok: again && summaryAnswer(summary, ask) === null, reply };
+  }
+  return { ok: summaryAnswer(summary, ask) === labelsOf(ask, item.expect_options), reply };
+}
+
+async function judgeBaseline(baseline, item) {
+  if (kInScope.includes(item.category)) return item.sections.includes(await baseline.top(item.text));
+  if (item.category === 'two-questions') {
+    const top = await baseline.top(item.text);
+    return item.sections[0].includes(top) && item.sections[1].includes(top);
+  }
+  if (item.category === 'out-of-scope') return (await baseline.top(item.text)) === '';
+  return null;  // flows and requests: a search has no answer to them
+}
+
+// The groups an item counts in: its category, and the summary rows.
+function qualityGroups(item) {
+  const groups = [item.category];
+  if (item.category === 'out-of-scope') groups.push(`out-of-scope: ${item.sub}`);
+  if (kInScope.includes(item.category)) groups.push('in-scope (all)');
+  return groups;
+}
+
+async function runQuality(args) {
+  const items = loadItems('quality', args.half);
+  const chat = new Chat(args);
+  await chat.read();
+  const baseline = args.baseline
+    ? new Baseline(args.baseline, args.knowledge || join(here, '..', '..', 'knowledge'))
+    : null;
+  const rows = new Map();  // `${column}|${group}` -> {n, ok, base, half, contact}
+  const misses = [];
+  for (const item of items) {
+    const verdict = await judgeQuality(chat, item);
+    const base = baseline ? await judgeBaseline(baseline, item) : null;
+    for (const g of qualityGroups(item)) {
+      const key = `${item.half}|${g}`;
+      const r = rows.get(key) || { n: 0, ok: 0, base: 0, baseN: 0, half: 0, contact: 0 };
+      r.n++;
+      if (verdict.ok) r.ok++;
+      if (verdict.half) r.half++;
+      if (verdict.contact) r.contact++;
+      if (base !== null) {
+        r.baseN++;
+        if (base) r.base++;
+      }
+      rows.set(key, r);
+    }
+    if (!verdict.ok && item.tuning) {
+      const parts = (verdict.reply.parts || []).map((p) =>
+        p.type === 'answer' ? `answer(${p.source.title})` : p.type === 'ask' ? `ask(${p.id})` : p.type);
+      misses.push(`${item.half} ${item.id} [${item.category}] ${item.context || ''}: ` +
+        `${item.text.replace(/\n/g, ' ')}\n    -> ${parts.join(' ')}` +
+        (item.sections ? `\n    want ${JSON.stringify(item.sections)}` : '') +
+        (item.expect_options ? `\n    want ${JSON.stringify(item.expect_options)}` : ''));
+    }
+  }
+  chat.close();
+  if (baseline) baseline.close();
+
+  const columns = [...new Set(items.map((i) => i.half))];
+  const groups = [...new Set([...rows.keys()].map((k) => k.split('|')[1]))].sort();
+  const head = columns.map((c) => `${c}${baseline ? ` | ${c} bm25` : ''}`).join(' | ');
+  console.log(`| | ${head} |`);
+  console.log(`| --- | ${columns.map(() => (baseline ? '---: | ---:' : '---:')).join(' | ')} |`);
+  const figures = {};
+  for (const g of groups) {
+    const cells = [];
+    for (const c of columns) {
+      const r = rows.get(`${c}|${g}`);
+      if (!r) {
+        cells.push(baseline ? ' | ' : '');
+        continue;
+      }
+      (figures[c] ||= {})[g] = Number(((100 * r.ok) / r.n).toFixed(1));
+      cells.push(`${r.ok}/${r.n} (${percent(r.ok, r.n)})`);
+      if (baseline) cells.push(r.baseN ? `${r.base}/${r.baseN} (${percent(r.base, r.baseN)})` : '-');
+    }
+    console.log(`| ${g} | ${cells.join(' | ')} |`);
+  }
+  for (const c of columns) {
+    const two = rows.get(`${c}|two-questions`);
+    const out = rows.get(`${c}|out-of-scope: logistics`);
+    console.log(`${c}: two-question messages with at least one half answered ` +
+      `${two ? `${two.half}/${two.n}` : '-'}; logistics questions given the clinic's contact ` +
+      `${out ? `${out.contact}/${out.n}` : '-'}`);
+  }
+  let failed = false;
+  if (args.min) {
+    const min = JSON.parse(readFileSync(args.min, 'utf8'));
+    for (const [c, byGroup] of Object.entries(min)) {
+      for (const [g, floor] of Object.entries(byGroup)) {
+        const got = figures[c] && figures[c][g];
+        if (got === undefined || got < floor) {
+          console.log(`eval: ${c} ${g}: ${got ?? 'missing'}% is below the recorded ${floor}%`);
+          failed = true;
+        }
+      }
+    }
+  }
+  if (args.misses) for (const m of misses) console.log(m);
+  if (args.json) writeFileSync(args.json, JSON.stringify(figures, null, 1) + '\n');
+  return failed ? 1 : 0;
+}
+
 const args = parseArgs(process.argv.slice(2));
-process.exitCode = await runSafety(args);
+process.exitCode = args.set === 'safety' ? await runSafety(args) : await runQuality(args);
