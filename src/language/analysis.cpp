@@ -345,8 +345,11 @@ void Analyzer::read_durations(const Tokens& tokens, std::vector<Duration>* out) 
       return v;
     }
     if (w1 == "a" || w1 == "an") {
-      // "twice a day", "3 times a day", "once an hour": how often, not how long.
-      if (w2 == "times" || w2 == "twice" || w2 == "once" || w2 == "time" || amount_of(w2, &v)) {
+      // "twice a day", "3 times a day", "ten minutes a day": how often, not
+      // how long.
+      bool rate = i >= 2 && unit_stems_.count(ts[i - 2].stem) > 0;
+      if (rate || w2 == "times" || w2 == "twice" || w2 == "once" || w2 == "time" ||
+          amount_of(w2, &v)) {
         return w2 == "half" ? (*used = 2, 0.5) : 0.0;
       }
       *used = 1;
