@@ -434,6 +434,7 @@
         case 'outcome': el = this._outcome(p); break;
         case 'fallback': el = this._fallback(p); break;
         case 'summary': el = this._summary(p); break;
+        case 'contact': el = this._contact(p); break;
         default: el = this._bubble('bot', 'Guide:', p.text); // text, and unknown parts
       }
       if (p.type === 'answer') this._source(el, p.source);
@@ -448,7 +449,26 @@
 
     _source(el, source) {
       const title = source && str(source.title);
-      if (title) el.append(h('p', 'src', 'From the guide: ' + title));
+      // Emergency texts are the clinic's own, cited as such (source.guide_title).
+      const from = source && str(source.guide_title);
+      if (title) el.append(h('p', 'src', (from ? 'From ' + from + ': ' : 'From the guide: ') + title));
+    }
+
+    // A phone number as its own link that never wraps: "Emergency: 911".
+    _phone(label, number) {
+      const line = h('p', 'phone');
+      const a = h('a', 'tel', number);
+      a.href = 'tel:' + number.replace(/[^0-9+#*]/g, '');
+      line.append(label + ' ', a);
+      return line;
+    }
+
+    // The emergency number and the clinic's number, each its own link.
+    _phones(emergency, clinic) {
+      const lines = [];
+      if (emergency) lines.push(this._phone('Emergency:', emergency));
+      if (clinic) lines.push(this._phone('Clinic:', clinic));
+      return lines;
     }
 
     _ask(p, rec) {
@@ -491,12 +511,32 @@
       const el = h('div', 'msg bot outcome ' + level);
       el.append(h('h3', 'olabel', LEVELS[level]), h('p', 'txt', str(p.text)));
       this._source(el, p.source);
+      const phones = level === 'urgent'
+        ? this._phones(this.getAttribute('emergency-phone'), this.getAttribute('clinic-phone')) : [];
+      el.append(...phones);
       const contact = this.getAttribute('contact');
-      if (contact && level !== 'self-care') {
+      if (contact && level !== 'self-care' && !phones.length) {
         const href = this.getAttribute('contact-href') || '';
         const line = /^(tel:|mailto:|https:)/i.test(href) ? h('a', 'contact', contact) : h('p', 'contact', contact);
         if (line.tagName === 'A') line.href = href;
         el.append(line);
+      }
+      return el;
+    }
+
+    // The clinic's own details from the server (clinic.json); the page's
+    // own phone attributes win where it sets them.
+    _contact(p) {
+      const el = h('div', 'msg bot contact-card');
+      if (str(p.text)) el.append(h('p', 'txt', str(p.text)));
+      const emergency = this.getAttribute('emergency-phone') || str(p.emergency_phone);
+      const clinic = this.getAttribute('clinic-phone') || str(p.phone);
+      el.append(...this._phones(emergency, clinic));
+      if (str(p.hours)) el.append(h('p', 'hours', 'Hours: ' + str(p.hours)));
+      if (/^https:/i.test(str(p.url))) {
+        const a = h('a', 'book', 'Book or contact the clinic');
+        a.href = str(p.url);
+        el.append(a);
       }
       return el;
     }
@@ -662,7 +702,7 @@
     const add = () => {
       const chat = document.createElement('guide-chat');
       for (const name of ['server', 'chat-title', 'greeting', 'language-label', 'contact', 'contact-href',
-        'launcher-label', 'placeholder']) {
+        'emergency-phone', 'clinic-phone', 'launcher-label', 'placeholder']) {
         const v = script.getAttribute('data-' + name);
         if (v != null) chat.setAttribute(name, v);
       }

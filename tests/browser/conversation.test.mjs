@@ -205,3 +205,47 @@ test('attributes: title, greeting, language label, contact link, absolute server
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an emergency: the clinic\'s emergency text, with the emergency and clinic numbers as two links', async () => {
+  const dir = tmpDir('guidechat-web-');
+  for (const f of fs.readdirSync(path.join(repo, 'web-client'))) {
+    fs.copyFileSync(path.join(repo, 'web-client', f), path.join(dir, f));
+  }
+  const port = await freePort();
+  fs.writeFileSync(path.join(dir, 'phones.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>phones</title><script src="guidechat.js" defer></script></head><body><main>
+<guide-chat inline server="ws://127.0.0.1:${port}/ws" emergency-phone="911" clinic-phone="555-0100 ext. 2"
+ contact="Riverside Neurology Clinic"></guide-chat></main></body></html>`);
+  const own = await startServer({ port, extra: ['--web', dir] });
+  const page = await newPage(browser, { viewport: { width: 320, height: 640 } });
+  try {
+    await page.goto(own.url + '/phones.html');
+    await settled(page);
+    // Typed in the middle of a flow: the emergency still wins, first.
+    await page.locator('guide-chat .starters button[data-flow="symptom-check"]').click();
+    await settled(page);
+    await page.fill(sel.input, 'my dad just collapsed and his face is drooping on one side');
+    await page.press(sel.input, 'Enter');
+    await settled(page);
+    // Stroke first (the clinic's file order), then the collapse.
+    const urgent = page.locator('guide-chat .outcome.urgent').first();
+    assert.match(await urgent.locator('.txt').textContent(), /stroke/i);
+    assert.match(await urgent.locator('.src').textContent(), /^From The clinic's emergency advice: /);
+    const links = urgent.locator('a.tel');
+    assert.equal(await links.count(), 2);
+    assert.equal(await links.nth(0).getAttribute('href'), 'tel:911');
+    assert.equal(await links.nth(1).getAttribute('href'), 'tel:5550100');
+    assert.equal(await links.nth(1).textContent(), '555-0100 ext. 2');
+    // Each number on one line, even on a narrow phone.
+    for (const i of [0, 1]) {
+      const box = await links.nth(i).boundingBox();
+      const rects = await links.nth(i).evaluate((a) => a.getClientRects().length);
+      assert.equal(rects, 1, `number ${i} does not wrap (${JSON.stringify(box)})`);
+    }
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await page.context().close();
+    await own.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -66,6 +66,12 @@ await say(ws, { type: 'summary', id: id++ });
 console.log('### reset');
 await say(ws, { type: 'reset', id: id++ });
 
+console.log('### emergency, typed mid-flow');
+await say(ws, { type: 'start', id: 30, flow });
+await say(ws, { type: 'say', id: 31, text: 'his face has dropped on one side and he cannot lift his arm' });
+console.log('### urgent sign in other words');
+await say(ws, { type: 'say', id: 32, text: 'she can barely chew her dinner when it starts' });
+
 console.log('### hello (resume)');
 const ws2 = await open();
 await ws2.next();
