@@ -59,7 +59,7 @@ struct Loaded {
   language::LanguageData language;
 };
 
-Loaded load_all(const fs::path& dir, std::vector<Finding>* findings) {
+Loaded load_all(const fs::path& dir, const fs::path& lang_dir, std::vector<Finding>* findings) {
   Loaded loaded;
   for (const auto& file : guide_files(dir, findings)) {
     std::string text;
@@ -114,18 +114,17 @@ Loaded load_all(const fs::path& dir, std::vector<Finding>* findings) {
       findings->push_back({syn_file.string(), line, msg.substr(colon2 + 2)});
     }
   }
-  if (auto lex = Lexicon::load(dir); lex.ok()) {
+  if (auto lex = Lexicon::load(lang_dir); lex.ok()) {
     loaded.lexicon = std::move(*lex);
   } else {
-    findings->push_back({dir.string(), 0, lex.error()});
+    findings->push_back({lang_dir.string(), 0, lex.error()});
   }
-  fs::path concepts = dir / "lang" / "concepts.json";
-  if (fs::exists(concepts, ec)) {
-    if (auto data = language::load_language_data(concepts.string()); data.ok()) {
-      loaded.language = std::move(*data);
-    } else {
-      findings->push_back({concepts.string(), 0, data.error()});
-    }
+  // The concepts of the message analysis: the safety layer needs them.
+  fs::path concepts = lang_dir / "concepts.json";
+  if (auto data = language::load_language_data(concepts.string()); data.ok()) {
+    loaded.language = std::move(*data);
+  } else {
+    findings->push_back({concepts.string(), 0, data.error()});
   }
   return loaded;
 }
@@ -153,9 +152,10 @@ Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::from_guides(
   return std::shared_ptr<const KnowledgeBase>(std::move(kb));
 }
 
-Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::load(const fs::path& dir) {
+Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::load(const fs::path& dir,
+                                                                 const fs::path& lang_dir) {
   std::vector<Finding> findings;
-  Loaded loaded = load_all(dir, &findings);
+  Loaded loaded = load_all(dir, lang_dir, &findings);
   if (!findings.empty()) {
     std::string msg = where(findings.front());
     if (findings.size() > 1) {
@@ -167,9 +167,9 @@ Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::load(const fs::path&
                      std::move(loaded.lexicon), std::move(loaded.language));
 }
 
-std::vector<Finding> KnowledgeBase::check(const fs::path& dir) {
+std::vector<Finding> KnowledgeBase::check(const fs::path& dir, const fs::path& lang_dir) {
   std::vector<Finding> findings;
-  load_all(dir, &findings);
+  load_all(dir, lang_dir, &findings);
   return findings;
 }
 

@@ -30,10 +30,15 @@ class KnowledgeBase {
  public:
   // Fails (with file and line) on unreadable files, no guides, duplicate
   // section ids across guides, or any finding of parse_guide.
-  static Result<std::shared_ptr<const KnowledgeBase>> load(const std::filesystem::path& dir);
+  // The product's language (English words, concepts) comes from `lang_dir`.
+  static Result<std::shared_ptr<const KnowledgeBase>> load(
+      const std::filesystem::path& dir,
+      const std::filesystem::path& lang_dir = language::default_lang_dir());
 
   // Every problem in the directory, for `guidechat check`; empty when clean.
-  static std::vector<Finding> check(const std::filesystem::path& dir);
+  static std::vector<Finding> check(
+      const std::filesystem::path& dir,
+      const std::filesystem::path& lang_dir = language::default_lang_dir());
 
   const std::vector<Guide>& guides() const { return guides_; }
   // nullptr when no section has that id.
@@ -42,11 +47,11 @@ class KnowledgeBase {
   const std::vector<const Section*>& sections() const { return sections_; }
   const Synonyms& synonyms() const { return synonyms_; }
   // Everyday words and English word commonness (everyday-words.txt,
-  // lang/english-words.txt); both optional.
+  // english-words.txt of the language directory); both optional.
   const Lexicon& lexicon() const { return *lexicon_; }
   std::shared_ptr<const Lexicon> shared_lexicon() const { return lexicon_; }
   // Concepts, context words and durations for the message analysis
-  // (lang/concepts.json); empty when the file is missing.
+  // (concepts.json of the language directory).
   const language::LanguageData& language() const { return language_; }
 
   // For tests and benchmarks: a knowledge base from guides already parsed

@@ -1,4 +1,4 @@
-// Concepts with their everyday words, as data (knowledge/lang/concepts.json
+// Concepts with their everyday words, as data (lang/concepts.json
 // for the product, plus concepts a clinic's safety or guide files add):
 // "difficulty" is "hard", "can't", "barely", "struggling", ...; "speaking"
 // is "talk", "speech", "get words out", ... Rules over concepts (see

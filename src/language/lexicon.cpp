@@ -1,6 +1,7 @@
 #include "language/lexicon.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "common/text.hpp"
 
@@ -55,7 +56,7 @@ Lexicon Lexicon::from_text(std::string_view everyday, std::string english) {
 Result<Lexicon> Lexicon::load(const std::filesystem::path& dir) {
   auto everyday = read_optional(dir / "everyday-words.txt");
   if (!everyday) return Error{everyday.error()};
-  auto english = read_optional(dir / "lang" / "english-words.txt");
+  auto english = read_optional(dir / "english-words.txt");
   if (!english) return Error{english.error()};
   return from_text(*everyday, std::move(*english));
 }
@@ -95,6 +96,12 @@ int Lexicon::word_class(std::string_view word) const {
     }
   }
   return 0;
+}
+
+std::filesystem::path default_lang_dir() {
+  const char* env = std::getenv("GUIDECHAT_LANG");
+  if (env != nullptr && *env != '\0') return env;
+  return std::filesystem::path(GUIDECHAT_DATA_DIR) / "lang";
 }
 
 }  // namespace guidechat::language

@@ -1,7 +1,8 @@
-// What search knows about English apart from the guide: the everyday words
-// that carry no topic ("how", "should", "my", "mum", "really": ignored when
-// judging what a question is about; knowledge/everyday-words.txt) and how
-// common each English word is (knowledge/lang/english-words.txt, from SCOWL),
+// What the product knows about English apart from any guide, kept in the
+// language directory (lang/, apart from the clinic's guides): the everyday
+// words that carry no topic ("how", "should", "my", "mum", "really": ignored
+// when judging what a question is about; everyday-words.txt) and how common
+// each English word is (english-words.txt, generated from SCOWL),
 // so that a real word is never "corrected" as a typo and a rare word weighs
 // more than a common one.
 //
@@ -21,9 +22,13 @@
 
 namespace guidechat::language {
 
+// The product's language directory: $GUIDECHAT_LANG, else lang/ of the
+// installed data.
+std::filesystem::path default_lang_dir();
+
 class Lexicon {
  public:
-  // Reads both files from the knowledge directory; a missing file leaves its
+  // Reads both files from the language directory; a missing file leaves its
   // part empty (search then works with less help), an unreadable one fails.
   static Result<Lexicon> load(const std::filesystem::path& dir);
   // For tests: the lists as text in the same formats.

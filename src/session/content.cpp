@@ -20,7 +20,7 @@ ContentPaths default_content_paths() {
 }
 
 Result<std::shared_ptr<const Content>> load_content(const ContentPaths& paths) {
-  auto kb = knowledge::KnowledgeBase::load(paths.knowledge);
+  auto kb = knowledge::KnowledgeBase::load(paths.knowledge, paths.lang);
   if (!kb.ok()) return Error{kb.error()};
   knowledge::Index::Options options;
   options.db_path = paths.db;

@@ -23,8 +23,9 @@ namespace guidechat::session {
 struct ContentPaths {
   std::filesystem::path knowledge;
   std::filesystem::path dialogs;
-  std::string db;                                          // empty: index in memory
-  std::size_t search_cache = limits::kSearchCacheEntries;  // results kept per thread; 0: none
+  std::string db;                                             // empty: index in memory
+  std::size_t search_cache = limits::kSearchCacheEntries;     // results kept per thread; 0: none
+  std::filesystem::path lang = language::default_lang_dir();  // the product's language
 };
 
 struct Content {
@@ -35,7 +36,7 @@ struct Content {
 };
 
 // The bundled directories, overridden by GUIDECHAT_KNOWLEDGE /
-// GUIDECHAT_DIALOGS / GUIDECHAT_DB.
+// GUIDECHAT_DIALOGS / GUIDECHAT_LANG / GUIDECHAT_DB.
 ContentPaths default_content_paths();
 
 // Loads and validates everything; fails with the first problem found (with

@@ -170,7 +170,7 @@ TEST_CASE("analysis: durations as minutes") {
 
 TEST_CASE("concepts: the product's data loads and every phrase's class exists") {
   auto data =
-      load_language_data(std::string(GUIDECHAT_SOURCE_DIR) + "/knowledge/lang/concepts.json");
+      load_language_data(std::string(GUIDECHAT_SOURCE_DIR) + "/lang/concepts.json");
   REQUIRE(data.ok());
   CHECK(check_concepts(*data).empty());
   LanguageData broken = small_data();

@@ -22,7 +22,7 @@ TEST_CASE("lexicon: everyday words and word classes") {
 }
 
 TEST_CASE("the bundled word list is sorted and usable") {
-  auto lex = Lexicon::load(std::string(GUIDECHAT_SOURCE_DIR) + "/knowledge");
+  auto lex = Lexicon::load(std::string(GUIDECHAT_SOURCE_DIR) + "/lang");
   REQUIRE(lex.ok());
   CHECK(lex->word_class("back") == 10);
   CHECK(lex->word_class("insulin") == 35);
