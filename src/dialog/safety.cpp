@@ -268,6 +268,13 @@ bool Safety::holds(const Rule& rule, const Analysis& a, bool in_flow) const {
     items.clear();
     bool cancelled = false;
     for (const Mention& m : a.mentions) {
+      // "on and off" cancels in each clause it spans.
+      bool spans =
+          rule.scope == RuleSpec::Scope::kClause && m.clause <= scope && scope <= m.last_clause;
+      if (spans && counts(m.context) &&
+          std::find(rule.unless.begin(), rule.unless.end(), m.concept_id) != rule.unless.end()) {
+        cancelled = true;
+      }
       if (scope_of(m.sentence, m.clause) != scope || !counts(m.context)) continue;
       if (std::find(rule.unless.begin(), rule.unless.end(), m.concept_id) != rule.unless.end()) {
         cancelled = true;

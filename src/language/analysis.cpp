@@ -233,7 +233,8 @@ void Analyzer::spot(const Tokens& tokens, std::vector<Mention>* found) const {
     }
     std::sort(best.begin(), best.end());
     for (ConceptId c : best) {
-      found->push_back({c, at, at + best_len, t.sentence, t.clause, {}});
+      found->push_back(
+          {c, at, at + best_len, t.sentence, t.clause, toks[at + best_len - 1].clause, {}});
     }
     at += best_len;
   }
@@ -250,8 +251,13 @@ Context Analyzer::context_of(const Tokens& tokens, const std::vector<Mention>& t
   bool historical = false, recent = false;  // recent: in the mention's own clause
   // A hypothetical or condition reaches on to the end of its sentence, or
   // to a "but" ("if it gets worse... but right now he can't breathe").
+  const auto reach = static_cast<std::size_t>(std::max(0, data_.context_window));
+  // Near enough, on either side, for the sentence-wide contexts.
+  auto near = [&](const Mention& t) {
+    return (t.end <= begin && begin - t.end <= reach) || (t.begin >= end && t.begin - end <= reach);
+  };
   auto reaches = [&](const Mention& t) {
-    if (t.end > begin) return false;
+    if (t.end > begin || begin - t.end > reach) return false;
     for (std::size_t i = t.end; i < begin; ++i) {
       if (toks[i].terminator) return false;
     }
@@ -275,14 +281,17 @@ Context Analyzer::context_of(const Tokens& tokens, const std::vector<Mention>& t
       case Role::kConditional:
         c.conditional = c.conditional || reaches(t);
         break;
+      case Role::kHypotheticalAfter:
+        c.hypothetical = c.hypothetical || (t.begin >= end && t.begin - end <= reach);
+        break;
       case Role::kHistorical:
-        historical = true;
+        historical = historical || near(t);
         break;
       case Role::kRecent:
         recent = recent || t.clause == clause;
         break;
       case Role::kNonHuman:
-        c.non_human = true;
+        c.non_human = c.non_human || near(t);
         break;
       case Role::kMeaning:
       case Role::kIgnore:
@@ -357,7 +366,10 @@ void Analyzer::read_durations(const Tokens& tokens, std::vector<Duration>* out) 
     }
     const Token& t = ts[i];
     bool plural = t.word.size() > t.stem.size() && t.word.back() == 's';
-    bool lead = std::find(d.plural_leads.begin(), d.plural_leads.end(), w1) != d.plural_leads.end();
+    // "Hours." as a whole answer starts its sentence: a duration too.
+    bool lead =
+        std::find(d.plural_leads.begin(), d.plural_leads.end(), w1) != d.plural_leads.end() ||
+        ts[i].sentence != (i > 0 ? ts[i - 1].sentence : -1);
     return plural && lead ? d.unspecified_amount : 0.0;
   };
   auto add = [&](double minutes, std::size_t begin, std::size_t end) {

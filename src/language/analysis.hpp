@@ -47,7 +47,8 @@ struct Mention {
   std::size_t begin = 0;  // first token
   std::size_t end = 0;    // one past the last token
   int sentence = 0;
-  int clause = 0;
+  int clause = 0;       // of its first word
+  int last_clause = 0;  // of its last word ("on | and off" spans a clause word)
   Context context;
 };
 

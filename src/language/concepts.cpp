@@ -16,6 +16,7 @@ constexpr std::pair<std::string_view, Role> kRoles[] = {
     {"negation", Role::kNegation},
     {"negation-after", Role::kNegationAfter},
     {"hypothetical", Role::kHypothetical},
+    {"hypothetical-after", Role::kHypotheticalAfter},
     {"conditional", Role::kConditional},
     {"historical", Role::kHistorical},
     {"recent", Role::kRecent},
@@ -162,6 +163,11 @@ Result<LanguageData> load_language_data(const std::string& path) {
     if (!doc["negation_window"].is_number_integer())
       return fail("\"negation_window\" must be a number");
     data.negation_window = doc["negation_window"].get<int>();
+  }
+  if (doc.contains("context_window")) {
+    if (!doc["context_window"].is_number_integer())
+      return fail("\"context_window\" must be a number");
+    data.context_window = doc["context_window"].get<int>();
   }
   if (doc.contains("classes")) {
     if (!doc["classes"].is_object()) return fail("\"classes\" must be an object of word lists");

@@ -37,14 +37,15 @@ namespace guidechat::language {
 
 enum class Role {
   kMeaning,
-  kNegation,       // negates meanings shortly after it, in its clause
-  kNegationAfter,  // negates meanings shortly before it, in its clause
-  kHypothetical,   // the rest of its sentence is asked about, imagined or told of others
-  kConditional,    // the rest of its sentence is a condition ("if he can't breathe")
-  kHistorical,     // its sentence tells of the past (or of something resolved)
-  kRecent,         // its sentence is about now after all
-  kNonHuman,       // its sentence is about an animal or a story, not a person
-  kIgnore,         // an idiom: its words mean nothing here
+  kNegation,           // negates meanings shortly after it, in its clause
+  kNegationAfter,      // negates meanings shortly before it, in its clause
+  kHypothetical,       // the rest of its sentence is asked about, imagined or told of others
+  kHypotheticalAfter,  // what comes before it in its sentence is asked about
+  kConditional,        // the rest of its sentence is a condition ("if he can't breathe")
+  kHistorical,         // its sentence tells of the past (or of something resolved)
+  kRecent,             // its sentence is about now after all
+  kNonHuman,           // its sentence is about an animal or a story, not a person
+  kIgnore,             // an idiom: its words mean nothing here
 };
 
 struct ConceptDef {
@@ -80,6 +81,9 @@ struct LanguageData {
   std::vector<ConceptDef> concepts;
   DurationWords durations;
   int negation_window = 5;  // words between a negation and what it negates
+  // Words a hypothetical, condition, past or animal reaches at most: a
+  // 100-word message without a full stop is not one thought.
+  int context_window = 15;
 };
 
 // Reads the product's language data (concepts.json). Fails with the file
