@@ -21,6 +21,11 @@ inline constexpr std::size_t kMaxQueryTerms = 32;
 // Search confidence (0..1) at or above which the guide is taken to cover a
 // question; below it the reply is a fallback with suggestions.
 inline constexpr double kScopeThreshold = 0.6;
+// The dialog answers a question from the guide at or above this search
+// confidence; a question that says what it asks ("what causes", "how do I
+// stop") needs less, since its kind of answer is known.
+inline constexpr double kAnswerConfidence = 0.3;
+inline constexpr double kAnswerConfidenceAsked = 0.1;
 // Search results cached per thread and index, by analysed query: patients
 // ask the same few things in many words. An entry holds passage numbers and
 // scores (not text) under its key, about 300 bytes for a real question, so

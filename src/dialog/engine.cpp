@@ -9,6 +9,7 @@
 #include "dialog/phrases.hpp"
 #include "dialog/router.hpp"
 #include "dialog/summary.hpp"
+#include "dialog/understanding.hpp"
 
 namespace guidechat::dialog {
 
@@ -58,7 +59,10 @@ Turn fail(const State& state, ErrorCode code, std::string message) {
 }  // namespace
 
 struct Engine::Compiled {
-  explicit Compiled(const FlowSet& flows) : breaks(flows.language().clause_breaks), router(flows) {
+  Compiled(const FlowSet& flows, const knowledge::Index* index)
+      : breaks(flows.language().clause_breaks),
+        router(flows),
+        understander(flows.analyzer(), flows.topic(), index) {
     for (const Flow& f : flows.flows()) {
       for (const Node& n : f.nodes) {
         if (n.type == NodeType::kAsk) matchers.emplace(&n, AnswerMatcher(n, flows.language()));
@@ -67,6 +71,7 @@ struct Engine::Compiled {
   }
   WordSet breaks;
   Router router;
+  Understander understander;
   // By ask node: the flows are immutable and outlive this (the engine holds both).
   std::unordered_map<const Node*, AnswerMatcher> matchers;
 };
@@ -101,7 +106,7 @@ Part ask_part(const Node& ask) {
 Engine::Engine(std::shared_ptr<const FlowSet> flows, std::shared_ptr<const knowledge::Index> index)
     : flows_(std::move(flows)),
       index_(std::move(index)),
-      compiled_(std::make_shared<Compiled>(*flows_)) {}
+      compiled_(std::make_shared<Compiled>(*flows_, index_.get())) {}
 
 std::vector<protocol::FlowInfo> Engine::flows() const {
   std::vector<protocol::FlowInfo> out;
@@ -342,43 +347,163 @@ void Engine::escalate(const SafetyFindings& found, Turn* turn) const {
   turn->parts.push_back(Part::Text(flows_->language().after_outcome));
 }
 
-bool Engine::answer_question(std::string_view text, bool doctor, Turn* turn,
+bool Engine::answer_question(const Question& q, Turn* turn,
                              std::vector<std::string>* suggestions) const {
   if (index_ == nullptr) return false;
   const Language& lang = flows_->language();
-  knowledge::SearchResult r = index_->search(text, doctor ? 5 : 3);
-  if (doctor) {
+  std::string query = q.text;
+  for (const auto& h : q.hints) query += " " + h;
+  knowledge::SearchResult r = index_->search(query, q.doctor ? 5 : 3);
+  if (q.doctor) {
     // "When should he see a doctor?" is answered by the lead passage of that
     // section (the one with the signs), whatever else the words matched.
     if (const knowledge::Section* s = index_->knowledge().find(lang.doctor_section)) {
       if (!s->passages.empty()) {
         double score = kScriptedScore;
         for (const auto& h : r.hits) {
-          if (h.section == s) {
-            score = h.score;
-            break;
-          }
+          if (h.section == s) score = h.score;
         }
-        turn->parts.push_back(Part::Answer(s->passages.front().text, {s->id, s->title}, score));
+        add_answer(s->passages.front().text, *s, score, turn);
         return true;
       }
     }
   }
-  if (!r.in_scope || r.hits.empty() || r.hits.front().section == nullptr) {
-    if (suggestions != nullptr) *suggestions = r.suggestions;
-    return false;
-  }
+  if (suggestions != nullptr) *suggestions = r.suggestions;
+  // What a question asks ("what causes", "how do I stop") is evidence too:
+  // the gate is for questions the guides do not speak to at all.
+  bool evidence = r.confidence >= limits::kAnswerConfidence ||
+                  (!q.hints.empty() && q.about && r.confidence >= limits::kAnswerConfidenceAsked);
+  if (r.hits.empty() || r.hits.front().section == nullptr || !evidence) return false;
   const auto& top = r.hits.front();
-  turn->parts.push_back(Part::Answer(top.text, {top.section->id, top.section->title}, top.score));
-  if (r.hits.size() > 1) {
-    const auto& second = r.hits[1];
-    if (second.section != nullptr && second.section != top.section &&
-        second.score >= top.score * kSecondHitRatio) {
-      turn->parts.push_back(
-          Part::Answer(second.text, {second.section->id, second.section->title}, second.score));
+  add_answer(top.text, *top.section, top.score, turn);
+  return true;
+}
+
+void Engine::add_answer(const std::string& text, const knowledge::Section& section, double score,
+                        Turn* turn) const {
+  for (const Part& p : turn->parts) {
+    if (p.type == protocol::PartType::kAnswer && p.source.section == section.id) return;
+  }
+  turn->parts.push_back(Part::Answer(text, {section.id, section.title}, score));
+}
+
+Part Engine::contact_part() const {
+  const Clinic& clinic = flows_->clinic();
+  Part c = Part::Contact(flows_->language().contact);
+  c.emergency_phone = clinic.emergency_number;
+  c.phone = clinic.phone;
+  c.hours = clinic.hours;
+  c.url = clinic.booking_url;
+  return c;
+}
+
+bool Engine::escalate_if_urgent(const language::Analysis& analysis, const Tokens& tokens,
+                                Turn* t) const {
+  const Flow* flow = nullptr;
+  const Node* ask = pending(t->state, &flow);
+  SafetyFindings found = flows_->safety().check(analysis, ask != nullptr);
+  if (!found.any()) return false;
+  // A typed answer that is itself an urgent sign ("very strong, really
+  // violent") is kept, and the paused flow goes on from the next question.
+  if (ask != nullptr) {
+    auto it = compiled_->matchers.find(ask);
+    if (auto ids =
+            it == compiled_->matchers.end() ? std::vector<std::string>{} : it->second.match(tokens);
+        !ids.empty()) {
+      Turn walked;
+      walked.state = std::move(t->state);
+      answer(*flow, *ask, std::move(ids), &walked);
+      t->state = std::move(walked.state);
+      t->trace = std::move(walked.trace);
     }
   }
+  escalate(found, t);
   return true;
+}
+
+bool Engine::small_talk(const Intent& intent, Turn* t) const {
+  if (intent.small_talk == nullptr) return false;
+  const Flow* flow = nullptr;
+  const Node* ask = pending(t->state, &flow);
+  if (intent.small_talk->kind == "summary") return request(Understanding::Request::kSummary, t);
+  if (intent.small_talk->kind == "reset") return request(Understanding::Request::kReset, t);
+  if (intent.small_talk->kind == "stop" && ask != nullptr) {
+    t->state.flow.clear();
+    t->state.node.clear();
+    ask = nullptr;
+  }
+  t->parts.push_back(Part::Text(intent.small_talk->reply));
+  if (ask != nullptr) append_ask(*ask, &t->parts);
+  return true;
+}
+
+bool Engine::request(Understanding::Request what, Turn* t) const {
+  const Language& lang = flows_->language();
+  const Flow* flow = nullptr;
+  const Node* ask = pending(t->state, &flow);
+  switch (what) {
+    case Understanding::Request::kNone:
+      return false;
+    case Understanding::Request::kSummary:
+      t->parts.push_back(Part::Text(lang.summary_intro));
+      t->parts.push_back(build_summary(*flows_, t->state));
+      break;
+    case Understanding::Request::kReset:
+      *t = Turn{};
+      t->parts.push_back(Part::Text(lang.reset));
+      return true;
+    case Understanding::Request::kCheck:
+      if (const Flow* f = flows_->find(lang.symptom_flow)) {
+        *t = start(std::move(t->state), *f);
+        return true;
+      }
+      return false;
+    case Understanding::Request::kContact:
+      t->parts.push_back(contact_part());
+      break;
+  }
+  if (ask != nullptr) append_ask(*ask, &t->parts);
+  return true;
+}
+
+void Engine::reply_to_questions(const Understanding& u, Turn* t) const {
+  const Language& lang = flows_->language();
+  const Flow* flow = nullptr;
+  const Node* ask = pending(t->state, &flow);
+  std::vector<std::string> suggestions;
+  bool answered = false, doctor = false;
+  if (!u.off_topic.empty()) {
+    if (u.off_topic == "logistics") t->parts.push_back(contact_part());
+  } else {
+    for (const Question& q : u.questions) {
+      answered = answer_question(q, t, &suggestions) || answered;
+      doctor = doctor || q.doctor;
+    }
+  }
+  if (ask != nullptr) {
+    // Mid-flow: the pending question is asked again, never met with a fallback.
+    if (!answered)
+      t->parts.push_back(Part::Text(u.asked ? lang.not_in_guide : lang.not_understood));
+    append_ask(*ask, &t->parts);
+    return;
+  }
+  if (!answered) {
+    if (u.off_topic != "logistics") {
+      t->parts.push_back(Part::Fallback(lang.not_in_guide, std::move(suggestions)));
+    }
+    return;
+  }
+  // "When should he see a doctor?" goes on with the short triage.
+  if (doctor && u.questions.size() == 1) {
+    if (const Flow* f = flows_->find(lang.doctor_flow)) {
+      Turn started = start(std::move(t->state), *f);
+      t->state = std::move(started.state);
+      t->parts.insert(t->parts.end(), started.parts.begin(), started.parts.end());
+      t->trace.insert(t->trace.end(), started.trace.begin(), started.trace.end());
+    }
+    return;
+  }
+  if (u.symptoms) t->parts.push_back(Part::Text(lang.offer_check));
 }
 
 Turn Engine::say(State state, std::string_view raw) const {
@@ -393,23 +518,7 @@ Turn Engine::say(State state, std::string_view raw) const {
 
   // Emergencies and urgent signs win over everything else, in every state.
   const language::Analysis analysis = flows_->analyzer().analyze(text);
-  if (SafetyFindings found = flows_->safety().check(analysis, ask != nullptr); found.any()) {
-    // A typed answer that is itself an urgent sign ("very strong, really
-    // violent") is kept, and the paused flow goes on from the next question.
-    if (ask != nullptr) {
-      auto it = c.matchers.find(ask);
-      if (auto ids = it == c.matchers.end() ? std::vector<std::string>{} : it->second.match(tokens);
-          !ids.empty()) {
-        Turn walked;
-        walked.state = std::move(t.state);
-        answer(*flow, *ask, std::move(ids), &walked);
-        t.state = std::move(walked.state);
-        t.trace = std::move(walked.trace);
-      }
-    }
-    escalate(found, &t);
-    return t;
-  }
+  if (escalate_if_urgent(analysis, tokens, &t)) return t;
   if (tokens.words.empty()) {
     t.parts.push_back(Part::Text(ask != nullptr ? lang.not_understood : lang.greeting));
     if (ask != nullptr) append_ask(*ask, &t.parts);
@@ -425,63 +534,13 @@ Turn Engine::say(State state, std::string_view raw) const {
     }
   }
   Intent intent = c.router.classify(tokens);
-  if (intent.small_talk != nullptr) {
-    // Typed "summary" / "start over" do what the buttons do.
-    if (intent.small_talk->kind == "summary") {
-      t.parts.push_back(Part::Text(intent.small_talk->reply));
-      t.parts.push_back(build_summary(*flows_, t.state));
-      if (ask != nullptr) append_ask(*ask, &t.parts);
-      return t;
-    }
-    if (intent.small_talk->kind == "reset") {
-      Turn r;
-      r.parts.push_back(Part::Text(intent.small_talk->reply));
-      return r;
-    }
-    if (intent.small_talk->kind == "stop" && ask != nullptr) {
-      t.state.flow.clear();
-      t.state.node.clear();
-      ask = nullptr;
-    }
-    t.parts.push_back(Part::Text(intent.small_talk->reply));
-    if (ask != nullptr) append_ask(*ask, &t.parts);
-    return t;
-  }
+  if (small_talk(intent, &t)) return t;
   if (intent.flow_request != nullptr && (ask == nullptr || intent.flow_request != flow)) {
     return start(std::move(t.state), *intent.flow_request);
   }
-  if (ask != nullptr) {
-    // Mid-flow: answer a question, then ask the pending question again; an
-    // answer that was not understood is asked again, never met with a fallback.
-    if (intent.question) {
-      if (!answer_question(text, intent.doctor, &t, nullptr)) {
-        t.parts.push_back(Part::Text(lang.not_in_guide));
-      }
-    } else {
-      t.parts.push_back(Part::Text(lang.not_understood));
-    }
-    append_ask(*ask, &t.parts);
-    return t;
-  }
-  if (intent.doctor) {
-    (void)answer_question(text, true, &t, nullptr);
-    if (const Flow* f = flows_->find(lang.doctor_flow)) {
-      Turn started = start(std::move(t.state), *f);
-      t.state = std::move(started.state);
-      t.parts.insert(t.parts.end(), started.parts.begin(), started.parts.end());
-      t.trace.insert(t.trace.end(), started.trace.begin(), started.trace.end());
-    }
-    return t;
-  }
-  if (intent.symptoms && !intent.question) {
-    if (const Flow* f = flows_->find(lang.symptom_flow)) return start(std::move(t.state), *f);
-  }
-  std::vector<std::string> suggestions;
-  if (answer_question(text, false, &t, &suggestions)) {
-    if (intent.symptoms) t.parts.push_back(Part::Text(lang.offer_check));
-  } else {
-    t.parts.push_back(Part::Fallback(lang.not_in_guide, std::move(suggestions)));
-  }
+  Understanding u = c.understander.understand(analysis);
+  if (request(u.request, &t)) return t;
+  reply_to_questions(u, &t);
   return t;
 }
 

@@ -13,7 +13,10 @@
 #include <vector>
 
 #include "dialog/flow.hpp"
+#include "dialog/phrases.hpp"
+#include "dialog/router.hpp"
 #include "dialog/state.hpp"
+#include "dialog/understanding.hpp"
 #include "knowledge/index.hpp"
 #include "protocol/message.hpp"
 
@@ -65,9 +68,17 @@ class Engine {
   // The reply to an emergency or an urgent sign: the clinic's emergency
   // texts, or the guide's urgent outcome; nothing else.
   void escalate(const SafetyFindings& found, Turn* turn) const;
-  // Answers from the guide for a question; false when it is not covered.
-  bool answer_question(std::string_view text, bool doctor, Turn* turn,
-                       std::vector<std::string>* suggestions) const;
+  // The steps of a typed message, in order; each true when it made the reply.
+  bool escalate_if_urgent(const language::Analysis& analysis, const Tokens& tokens, Turn* t) const;
+  bool small_talk(const Intent& intent, Turn* t) const;
+  bool request(Understanding::Request what, Turn* t) const;
+  void reply_to_questions(const Understanding& u, Turn* t) const;
+  // Answers one question from the guide; false when it is not covered.
+  bool answer_question(const Question& q, Turn* turn, std::vector<std::string>* suggestions) const;
+  // An answer part, unless the reply already has one from that section.
+  void add_answer(const std::string& text, const knowledge::Section& section, double score,
+                  Turn* turn) const;
+  protocol::Part contact_part() const;
   // The pending ask node of `state`, or nullptr.
   const Node* pending(const State& state, const Flow** flow) const;
 

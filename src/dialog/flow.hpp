@@ -112,6 +112,8 @@ struct Language {
   std::string not_understood;
   std::string not_in_guide;
   std::string offer_check;
+  std::string contact;        // with the clinic's contact: the guide cannot help with this
+  std::string summary_intro;  // before a summary asked for in words
   std::string after_outcome;
   std::string welcome_back;
   std::string reset;
@@ -160,6 +162,8 @@ class FlowSet {
   const std::vector<UrgentSign>& red_flags() const { return red_flags_; }
   const Node& urgent() const { return urgent_; }  // the outcome a red flag leads to
   const std::vector<EmergencyKind>& emergencies() const { return emergencies_; }
+  // The concepts the guide is about (red-flags.json "topic"): "spasm".
+  const std::vector<std::string>& topic() const { return topic_; }
   const Clinic& clinic() const { return clinic_; }
   // The emergency texts' words for numbers the clinic has not set.
   const Clinic& unset_numbers() const { return unset_numbers_; }

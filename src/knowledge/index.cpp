@@ -217,6 +217,7 @@ class IndexImpl final : public Index {
   std::string explain(std::string_view question) const override;
   SearchResult run(std::string_view question, std::size_t max_hits, std::string* explain) const;
   const KnowledgeBase& knowledge() const override { return *kb_; }
+  bool covers(std::string_view word) const override;
   CacheStats cache_stats() const override {
     return {cache_hits_.load(std::memory_order_relaxed),
             cache_misses_.load(std::memory_order_relaxed)};
@@ -501,6 +502,25 @@ SearchResult IndexImpl::result_of(const Ranked& ranked) const {
   }
   result.suggestions = suggestions(result.hits);
   return result;
+}
+
+bool IndexImpl::covers(std::string_view word) const {
+  Connection* conn = connection();
+  if (conn == nullptr) return false;
+  auto known = [&](std::string_view w) {
+    StemId id;
+    return vocabulary_.find(conn->stemmer->stem(w), &id);
+  };
+  std::string folded = text::fold(word);
+  if (known(folded)) return true;
+  if (const auto* alts = kb_->synonyms().lookup(folded)) {
+    for (const auto& alt : *alts) {
+      for (const auto& w : text::words(alt)) {
+        if (known(w)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 std::string IndexImpl::explain(std::string_view question) const {

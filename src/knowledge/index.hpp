@@ -66,6 +66,10 @@ class Index {
   // synonyms, weights, coverage), for `guidechat ask --explain`. Never logged.
   virtual std::string explain(std::string_view question) const = 0;
   virtual const KnowledgeBase& knowledge() const = 0;
+  // Whether the guides use `word` (a form of it, or a word it is a lay
+  // synonym of): "eyelid" yes, "calf" no. How scope tells a question about
+  // another body part or condition from one about the guides' own.
+  virtual bool covers(std::string_view word) const = 0;
   virtual CacheStats cache_stats() const = 0;
 };
 

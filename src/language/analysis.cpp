@@ -81,7 +81,7 @@ Result<std::shared_ptr<const Analyzer>> Analyzer::build(const LanguageData& data
     ConceptId id = a->find(c->id);
     if (id == kNoConcept) {
       id = static_cast<ConceptId>(a->concepts_.size());
-      a->concepts_.push_back({c->id, c->role, c->question_only});
+      a->concepts_.push_back({c->id, c->role, c->question_only, c->search});
     } else if (a->concepts_[static_cast<std::size_t>(id)].role != c->role) {
       return Error{c->origin + ": concept '" + c->id + "' has another role elsewhere"};
     }

@@ -10,6 +10,7 @@
 // and safe from any number of threads.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -82,6 +83,15 @@ class Analyzer {
   // The id of a concept by name, or kNoConcept.
   ConceptId find(std::string_view name) const;
   const std::string& name(ConceptId id) const { return concepts_[static_cast<std::size_t>(id)].id; }
+  // Whether a sentence starting with `word` asks something ("how", "can").
+  bool question_word(std::string_view word) const {
+    const auto& q = data_.grammar.question_words;
+    return std::find(q.begin(), q.end(), word) != q.end();
+  }
+  // The words to search for what a concept asks about (may be empty).
+  const std::vector<std::string>& search_words(ConceptId id) const {
+    return concepts_[static_cast<std::size_t>(id)].search;
+  }
   std::size_t size() const { return concepts_.size(); }
 
   // How `analysis` was read: sentences, concepts with their context,
@@ -95,6 +105,7 @@ class Analyzer {
     std::string id;
     Role role = Role::kMeaning;
     bool question_only = false;
+    std::vector<std::string> search;
   };
 
   Analyzer() = default;

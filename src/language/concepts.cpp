@@ -111,7 +111,8 @@ std::vector<ConceptDef> read_concepts(const json& value, const std::string& orig
     const json* words = &v;
     if (v.is_object()) {
       for (const auto& [key, ignored] : v.items()) {
-        if (key != "role" && key != "words" && key != "question_only" && key != "about") {
+        if (key != "role" && key != "words" && key != "question_only" && key != "about" &&
+            key != "search") {
           problems->push_back("concept '" + id + "': unknown field \"" + key + "\"");
         }
       }
@@ -126,6 +127,9 @@ std::vector<ConceptDef> read_concepts(const json& value, const std::string& orig
         } else {
           problems->push_back("concept '" + id + "': \"question_only\" must be true or false");
         }
+      }
+      if (v.contains("search") && !string_list(v["search"], &c.search)) {
+        problems->push_back("concept '" + id + "': \"search\" must be a list of words");
       }
       words = v.contains("words") ? &v["words"] : nullptr;
     }
@@ -158,6 +162,13 @@ Result<LanguageData> load_language_data(const std::string& path) {
       !string_list(g.value("question_words", json::array()), &data.grammar.question_words) ||
       !string_list(g.value("terminators", json::array()), &data.grammar.terminators)) {
     return fail("\"grammar\" needs lists \"clause_words\", \"question_words\", \"terminators\"");
+  }
+  if (g.contains("spellings")) {
+    if (!g["spellings"].is_object()) return fail("\"grammar.spellings\" must map words to words");
+    for (const auto& [from, to] : g["spellings"].items()) {
+      if (!to.is_string()) return fail("\"grammar.spellings\" must map words to words");
+      data.grammar.spellings[from] = to.get<std::string>();
+    }
   }
   if (doc.contains("negation_window")) {
     if (!doc["negation_window"].is_number_integer())

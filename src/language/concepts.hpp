@@ -53,6 +53,9 @@ struct ConceptDef {
   Role role = Role::kMeaning;
   bool question_only = false;  // context triggers: only in a question sentence
   std::vector<std::string> words;
+  // Words a guide uses for what the concept asks about ("causes",
+  // "triggers" for asking what causes something): added to a search.
+  std::vector<std::string> search;
   std::string origin;  // file it came from, for messages
 };
 

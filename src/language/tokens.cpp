@@ -71,17 +71,22 @@ Tokens tokenize(std::string_view text, const Grammar& grammar, std::size_t max_w
     if (!at_end && !ends_sentence && !ends_clause) continue;
     folded.clear();
     text::fold_append(text.substr(piece, i - piece), &folded);
-    text::for_each_word(folded, [&](std::string_view w) {
-      if (out.tokens.size() >= max_words) return;
+    auto add = [&](std::string word) {
+      if (out.tokens.size() >= max_words || word.empty()) return;
       Token t;
-      t.word = plain_word(w);
-      if (t.word.empty()) return;
+      t.word = std::move(word);
       if (contains(grammar.clause_words, t.word) && out.tokens.size() > sentence_begin) ++clause;
       t.terminator = contains(grammar.terminators, t.word);
       t.stem = stem(t.word);
       t.sentence = static_cast<int>(out.sentences.size());
       t.clause = clause;
       out.tokens.push_back(std::move(t));
+    };
+    text::for_each_word(folded, [&](std::string_view w) {
+      std::string word = plain_word(w);
+      auto spelled = grammar.spellings.find(word);
+      if (spelled == grammar.spellings.end()) return add(std::move(word));
+      for (auto& meant : text::words(spelled->second)) add(plain_word(meant));
     });
     piece = i + 1;
     if (ends_clause) ++clause;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,9 @@ struct Grammar {
   std::vector<std::string> clause_words;    // start a new clause ("but", "and", ...)
   std::vector<std::string> question_words;  // a sentence starting with one asks something
   std::vector<std::string> terminators;     // end a hypothetical: "what if X, but now Y"
+  // Texting and phonetic spellings read as the words meant: "shud" ->
+  // "should", "wanna" -> "want to".
+  std::map<std::string, std::string> spellings;
 };
 
 // "can't" -> "cant": how words are compared everywhere in the analysis.

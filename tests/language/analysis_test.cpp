@@ -23,7 +23,7 @@ LanguageData small_data() {
   d.grammar.terminators = {"but"};
   d.classes["obj"] = {"me", "him", "her"};
   auto add = [&](std::string id, Role role, std::vector<std::string> words, bool question = false) {
-    d.concepts.push_back({std::move(id), role, question, std::move(words), "test"});
+    d.concepts.push_back({std::move(id), role, question, std::move(words), {}, "test"});
   };
   add("negation", Role::kNegation, {"no", "not", "doesnt", "never"});
   add("fine", Role::kNegationAfter, {"is fine", "fine"});
@@ -91,7 +91,7 @@ using V = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("tokens: folded words without apostrophes, stems, sentences and clauses") {
-  Grammar g{{"but"}, {"what"}, {"but"}};
+  Grammar g{{"but"}, {"what"}, {"but"}, {{"wanna", "want to"}}};
   Tokens t = tokenize("He CAN'T talk, but what's this? Dose 3.5 mg.\nNext", g, 100);
   REQUIRE(t.tokens.size() == 11);
   CHECK(t.tokens[1].word == "cant");
@@ -104,6 +104,10 @@ TEST_CASE("tokens: folded words without apostrophes, stems, sentences and clause
   CHECK(t.tokens[6].sentence == t.tokens[8].sentence);
   CHECK(tokenize("what now", g, 100).sentences[0].question);  // a question word
   CHECK(tokenize("a b c d", g, 2).tokens.size() == 2);
+  // Spellings: one typed word may stand for several.
+  Tokens spelled = tokenize("i wanna know", g, 100);
+  REQUIRE(spelled.tokens.size() == 4);
+  CHECK(spelled.tokens[2].word == "to");
 }
 
 TEST_CASE("analysis: phrases by stem, class and exact word; the longest wins") {
@@ -174,7 +178,7 @@ TEST_CASE("concepts: the product's data loads and every phrase's class exists") 
   REQUIRE(data.ok());
   CHECK(check_concepts(*data).empty());
   LanguageData broken = small_data();
-  broken.concepts.push_back({"x", Role::kMeaning, false, {"{nope} word"}, "test"});
+  broken.concepts.push_back({"x", Role::kMeaning, false, {"{nope} word"}, {}, "test"});
   CHECK(check_concepts(broken).size() == 1);
   CHECK_FALSE(Analyzer::build(broken, {}, nullptr).ok());
 }
