@@ -73,8 +73,18 @@ void run_ask(const AskArgs& args) {
     std::cerr << "--- analysis ---\n" << flows.analyzer().explain(analysis) << "safety:";
     for (const auto* e : found.emergencies) std::cerr << " emergency " << e->id;
     for (const auto& s : found.urgent_signs) std::cerr << " urgent-sign " << s;
-    std::cerr << (found.any() ? "" : " nothing") << "\n--- search ---\n"
-              << (*content)->index->explain(question);
+    std::cerr << (found.any() ? "" : " nothing") << "\n";
+    const auto u = (*content)->engine->understand(question);
+    static const char* kRequests[] = {"none", "summary", "reset", "contact", "symptom check"};
+    std::cerr << "request: " << kRequests[static_cast<int>(u.request)]
+              << (u.off_topic.empty() ? "" : "; not the guides' topic: " + u.off_topic)
+              << (u.symptoms ? "; tells of symptoms" : "") << "\n";
+    for (const auto& q : u.questions) {
+      std::cerr << "--- question" << (q.doctor ? " (when to see a doctor)" : "")
+                << (q.about ? " (about the topic)" : "") << ": " << q.text << "\n  asks for:";
+      for (const auto& h : q.hints) std::cerr << " " << h;
+      std::cerr << "\n" << (*content)->index->explain(q.search_text());
+    }
   }
 
   const dialog::Engine& engine = *(*content)->engine;

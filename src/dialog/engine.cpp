@@ -351,9 +351,7 @@ bool Engine::answer_question(const Question& q, Turn* turn,
                              std::vector<std::string>* suggestions) const {
   if (index_ == nullptr) return false;
   const Language& lang = flows_->language();
-  std::string query = q.text;
-  for (const auto& h : q.hints) query += " " + h;
-  knowledge::SearchResult r = index_->search(query, q.doctor ? 5 : 3);
+  knowledge::SearchResult r = index_->search(q.search_text(), q.doctor ? 5 : 3);
   if (q.doctor) {
     // "When should he see a doctor?" is answered by the lead passage of that
     // section (the one with the signs), whatever else the words matched.
@@ -504,6 +502,10 @@ void Engine::reply_to_questions(const Understanding& u, Turn* t) const {
     return;
   }
   if (u.symptoms) t->parts.push_back(Part::Text(lang.offer_check));
+}
+
+Understanding Engine::understand(std::string_view text) const {
+  return compiled_->understander.understand(flows_->analyzer().analyze(text));
 }
 
 Turn Engine::say(State state, std::string_view raw) const {

@@ -54,6 +54,8 @@ class Engine {
   Turn handle(const State& state, const protocol::ClientMessage& message) const;
 
   const FlowSet& flow_set() const { return *flows_; }
+  // What a message asks for, as say() reads it (for `ask --explain`).
+  Understanding understand(std::string_view text) const;
 
  private:
   struct Compiled;  // phrase sets and matchers built once from the flows

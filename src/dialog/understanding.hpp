@@ -26,6 +26,13 @@ struct Question {
   std::vector<std::string> hints;  // the guide's words for what it asks ("causes", "triggers")
   bool doctor = false;             // asks whether or when to see a doctor
   bool about = false;              // names the guides' topic, a body part they speak of, or "it"
+
+  // What search is given: the words, then the hints.
+  std::string search_text() const {
+    std::string s = text;
+    for (const auto& h : hints) s += " " + h;
+    return s;
+  }
 };
 
 struct Understanding {
