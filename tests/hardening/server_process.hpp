@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "time_scale.hpp"
 
 namespace guidechat::hardening {
 
@@ -25,7 +26,7 @@ class ServerProcess {
   struct Options {
     std::vector<std::string> args;           // after `serve --port 0`
     std::map<std::string, std::string> env;  // added to the environment
-    std::chrono::milliseconds ready_timeout{15000};
+    std::chrono::milliseconds ready_timeout = testing::scaled(std::chrono::milliseconds(15000));
     long max_fds = 0;  // > 0: the server's open-file limit (RLIMIT_NOFILE)
   };
 

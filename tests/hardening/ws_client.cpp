@@ -180,7 +180,7 @@ nlohmann::json WsClient::request(const nlohmann::json& message) {
 }
 
 void WsClient::close() {
-  impl_->run_op(std::chrono::milliseconds(1000), [&](auto handler) {
+  impl_->run_op(testing::scaled(std::chrono::milliseconds(1000)), [&](auto handler) {
     impl_->ws.async_close(websocket::close_code::normal, handler);
   });
 }

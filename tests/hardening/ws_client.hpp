@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "time_scale.hpp"
+
 namespace guidechat::hardening {
 
 // What one read brought.
@@ -38,7 +40,7 @@ class WsClient {
     std::string target = "/ws";
     std::string origin;  // Origin header; empty: none sent
     std::string host;    // Host header; empty: 127.0.0.1:port
-    std::chrono::milliseconds timeout{5000};
+    std::chrono::milliseconds timeout = testing::scaled(std::chrono::milliseconds(5000));
   };
 
   // Connects, completes the handshake and reads the welcome frame. nullptr

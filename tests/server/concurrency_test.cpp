@@ -14,6 +14,7 @@
 
 #include "conversation_helpers.hpp"
 #include "server_process.hpp"
+#include "time_scale.hpp"
 #include "ws_client.hpp"
 
 using namespace guidechat::testing;
@@ -123,6 +124,6 @@ TEST_CASE("200 concurrent conversations each reach an outcome", "[server][concur
     if (!p.ws->receive() && p.ws->close_code() == 1001) ++going_away;
   }
   CHECK(going_away == kClients);
-  CHECK(server.wait(std::chrono::seconds(3)) == 0);
-  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+  CHECK(server.wait(scaled(std::chrono::seconds(3))) == 0);
+  CHECK(std::chrono::steady_clock::now() - t0 < scaled(std::chrono::seconds(3)));
 }

@@ -14,6 +14,7 @@
 
 #include "conversation_helpers.hpp"
 #include "server_process.hpp"
+#include "time_scale.hpp"
 #include "ws_client.hpp"
 
 using namespace guidechat::testing;
@@ -46,7 +47,8 @@ TEST_CASE("start-up logs ready as JSON with its time", "[server][lifecycle]") {
   REQUIRE(ready != logs.end());
   json j = json::parse(*ready);
   CHECK(j["level"] == "info");
-  CHECK(j["startup_ms"].get<double>() < 1000.0);  // the 50 ms target is measured in bench/
+  // The 50 ms target is measured in bench/; this only catches a gross regression.
+  CHECK(j["startup_ms"].get<double>() < scaled(std::chrono::seconds(1)).count());
   for (const auto& line : logs) CHECK(json::parse(line, nullptr, false).is_object());
 }
 
@@ -62,7 +64,7 @@ TEST_CASE("a conversation resumes across a restart with the same key", "[server]
     REQUIRE(before["type"] == "reply");
     token = before["session"];
     first.signal(SIGTERM);
-    CHECK(first.wait(std::chrono::seconds(3)) == 0);
+    CHECK(first.wait(scaled(std::chrono::seconds(3))) == 0);
   }
   json pending = find_part(before, "ask");
 
@@ -144,8 +146,8 @@ TEST_CASE("SIGTERM closes every WebSocket with 1001 and exits 0", "[server][life
   CHECK(a->close_code() == 1001);
   CHECK(!b->receive());
   CHECK(b->close_code() == 1001);
-  CHECK(server.wait(std::chrono::seconds(2)) == 0);
-  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+  CHECK(server.wait(scaled(std::chrono::seconds(2))) == 0);
+  CHECK(std::chrono::steady_clock::now() - t0 < scaled(std::chrono::seconds(2)));
   // Nothing listens any more.
   CHECK(http_request(server.port(), "GET", "/healthz").status == 0);
 }
@@ -163,7 +165,7 @@ TEST_CASE("logs never hold what a person typed", "[server][lifecycle]") {
   REQUIRE(ws->receive_json()["code"] == "bad_json");
   ws->close();
   server.signal(SIGTERM);
-  server.wait(std::chrono::seconds(2));
+  server.wait(scaled(std::chrono::seconds(2)));
   bool saw_turn = false;
   for (const auto& line : server.logs()) {
     CHECK(line.find("zebracorn") == std::string::npos);
@@ -213,7 +215,7 @@ TEST_CASE("the key from a file, from the environment, or a random one", "[server
   SECTION("a key that is too short is refused at start-up") {
     ServerProcess weak(ServerProcess::with({}, "short"));
     CHECK_FALSE(weak.ready());
-    CHECK(weak.wait(std::chrono::seconds(2)) == 1);
+    CHECK(weak.wait(scaled(std::chrono::seconds(2))) == 1);
   }
   fs::remove(key_file);
 }

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "time_scale.hpp"
+
 namespace guidechat::testing {
 
 namespace {
@@ -46,7 +48,7 @@ ServerProcess::ServerProcess(const Options& options) {
   reader_ = std::thread([this, fd = fds[0]] { read_stderr(fd); });
 
   std::unique_lock lock(g_ready_mutex);
-  g_ready_cv.wait_for(lock, std::chrono::seconds(10), [this] {
+  g_ready_cv.wait_for(lock, scaled(std::chrono::seconds(10)), [this] {
     std::lock_guard l(mutex_);
     return port_ != 0 || eof_;
   });

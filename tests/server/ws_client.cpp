@@ -141,7 +141,7 @@ std::unique_ptr<WsClient> WsClient::connect(std::uint16_t port, const Options& o
 
 bool WsClient::send(std::string_view text) {
   ws_.text(true);
-  auto ec = run(5s, [&](auto done) {
+  auto ec = run(scaled(5s), [&](auto done) {
     ws_.async_write(net::buffer(text.data(), text.size()),
                     [done](beast::error_code ec, std::size_t) mutable { done(ec); });
   });
@@ -151,7 +151,7 @@ bool WsClient::send(std::string_view text) {
 
 bool WsClient::send_binary(std::string_view bytes) {
   ws_.binary(true);
-  auto ec = run(5s, [&](auto done) {
+  auto ec = run(scaled(5s), [&](auto done) {
     ws_.async_write(net::buffer(bytes.data(), bytes.size()),
                     [done](beast::error_code ec, std::size_t) mutable { done(ec); });
   });
@@ -187,7 +187,7 @@ nlohmann::json WsClient::receive_json(std::chrono::milliseconds timeout) {
 
 bool WsClient::close(websocket::close_code code) {
   if (closed_) return true;
-  auto ec = run(5s, [&](auto done) { ws_.async_close(code, done); });
+  auto ec = run(scaled(5s), [&](auto done) { ws_.async_close(code, done); });
   closed_ = true;
   return !ec;
 }

@@ -1,6 +1,7 @@
 // A small blocking WebSocket/HTTP client over Boost.Beast for the server's
 // integration tests (and reusable by load tools): every operation runs the
-// client's own io_context with a deadline, so a test can never hang.
+// client's own io_context with a deadline, so a test can never hang. The
+// default deadlines are scaled for sanitized builds (time_scale.hpp).
 //
 // Thread-safety: one client per thread.
 #pragma once
@@ -18,6 +19,8 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
+#include "time_scale.hpp"
+
 namespace guidechat::testing {
 
 using namespace std::chrono_literals;
@@ -32,14 +35,14 @@ struct HttpReply {
 // One HTTP/1.1 request on a fresh connection.
 HttpReply http_request(std::uint16_t port, std::string_view method, std::string_view target,
                        const std::map<std::string, std::string>& headers = {},
-                       std::chrono::milliseconds timeout = 5s);
+                       std::chrono::milliseconds timeout = scaled(5s));
 
 class WsClient {
  public:
   struct Options {
     std::string target = "/ws";
     std::string origin;  // empty: no Origin header
-    std::chrono::milliseconds timeout = 5s;
+    std::chrono::milliseconds timeout = scaled(5s);
   };
 
   // Connects and completes the handshake. On failure returns nullptr and,
@@ -57,9 +60,9 @@ class WsClient {
   bool send_binary(std::string_view bytes);
   bool send_json(const nlohmann::json& message) { return send(message.dump()); }
   // The next text frame; nullopt on close, error or timeout (see closed()).
-  std::optional<std::string> receive(std::chrono::milliseconds timeout = 5s);
+  std::optional<std::string> receive(std::chrono::milliseconds timeout = scaled(5s));
   // The next frame parsed as JSON; a null json on failure.
-  nlohmann::json receive_json(std::chrono::milliseconds timeout = 5s);
+  nlohmann::json receive_json(std::chrono::milliseconds timeout = scaled(5s));
   // Sends a close frame and waits for the server's.
   bool close(
       boost::beast::websocket::close_code code = boost::beast::websocket::close_code::normal);
