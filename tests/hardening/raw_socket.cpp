@@ -21,10 +21,11 @@ RawSocket& RawSocket::operator=(RawSocket&& o) noexcept {
   return *this;
 }
 
-RawSocket RawSocket::connect(std::uint16_t port, const std::string& bind_ip, int rcvbuf) {
+RawSocket RawSocket::connect(std::uint16_t port, const std::string& bind_ip, int rcvbuf, int mss) {
   RawSocket s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!s.valid()) return s;
   if (rcvbuf > 0) ::setsockopt(s.fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  if (mss > 0) ::setsockopt(s.fd_, IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss);
   timeval tv{2, 0};
   ::setsockopt(s.fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   ::setsockopt(s.fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -50,6 +51,17 @@ bool RawSocket::send_all(std::string_view data) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+bool RawSocket::send_some(std::string* pending) {
+  while (!pending->empty()) {
+    ssize_t n = ::send(fd_, pending->data(), pending->size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+    if (n <= 0) return false;
+    pending->erase(0, static_cast<std::size_t>(n));
   }
   return true;
 }

@@ -23,14 +23,19 @@ class RawSocket {
   ~RawSocket() { close(); }
 
   // A blocking TCP connection to 127.0.0.1:port from `bind_ip` (any when
-  // empty); `rcvbuf` > 0 shrinks the receive buffer first. Sends time out
-  // after 2 s. Invalid (fd() < 0) on failure.
-  static RawSocket connect(std::uint16_t port, const std::string& bind_ip = {}, int rcvbuf = 0);
+  // empty); `rcvbuf` > 0 shrinks the receive buffer first, `mss` > 0 the
+  // segment size announced to the server (as on a small-MTU link). Sends
+  // time out after 2 s. Invalid (fd() < 0) on failure.
+  static RawSocket connect(std::uint16_t port, const std::string& bind_ip = {}, int rcvbuf = 0,
+                           int mss = 0);
 
   int fd() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
   // Writes everything (MSG_NOSIGNAL); false on error or timeout.
   bool send_all(std::string_view data);
+  // Writes what the send buffer takes now, without waiting, and removes it
+  // from `pending`; false only on an error (the peer is gone).
+  bool send_some(std::string* pending);
   // Sends the upgrade request and reads the response head; true on 101.
   // The welcome frame that follows is left unread.
   bool websocket_handshake(std::uint16_t port);

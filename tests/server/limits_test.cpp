@@ -1,6 +1,10 @@
 // Hostile or careless clients: oversize messages, floods, foreign origins,
 // too many connections. Each is refused with the documented error or HTTP
 // status, and the server stays healthy.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <chrono>
 #include <thread>
 
@@ -15,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server_process.hpp"
+#include "time_scale.hpp"
 #include "ws_client.hpp"
 
 using namespace guidechat::testing;
@@ -128,11 +133,8 @@ TEST_CASE("connection limits refuse the handshake with 503", "[server][limits]")
     open.back()->close();
     open.pop_back();
     std::unique_ptr<WsClient> next;
-    for (int attempt = 0; attempt < 200 && !next; ++attempt) {
-      next = WsClient::connect(server.port());
-      if (!next) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    CHECK(next != nullptr);
+    CHECK(
+        eventually([&] { return (next = WsClient::connect(server.port())) != nullptr; }, 2s, 10ms));
   }
   SECTION("overall") {
     ServerProcess server(ServerProcess::with({"--max-connections", "2"}));
@@ -172,38 +174,41 @@ TEST_CASE("a client that does not read its replies is dropped", "[server][limits
   ServerProcess server(
       ServerProcess::with({"--rate", "100000", "--burst", "100000", "--threads", threads}));
   REQUIRE(server.ready());
-  // A raw client with a tiny receive window that never reads.
+  // A raw client with a tiny receive window that reads the welcome, then
+  // nothing. The server's kernel send buffer takes the first replies, and
+  // Linux sizes it from the segment size the client announces: about 4 MiB
+  // for loopback's 64 KiB segments, 68 KiB for 536-byte ones (as on a
+  // small-MTU link). With those the server's own write queue fills after a
+  // hundred or so replies instead of thousands, which take a sanitized
+  // server minutes.
   boost::asio::io_context ioc;
   boost::asio::ip::tcp::socket socket(ioc);
   socket.open(boost::asio::ip::tcp::v4());
   socket.set_option(boost::asio::socket_base::receive_buffer_size(1024));
+  const int mss = 536;
+  ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss);
   boost::beast::websocket::stream<boost::asio::ip::tcp::socket&> ws(socket);
   socket.connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
   ws.handshake("127.0.0.1", "/ws");
-  const std::string ask =
-      R"({"type":"say","text":"what are the treatment options and home remedies?"})";
+  boost::beast::flat_buffer welcome;
+  ws.read(welcome);
+  const json flows = json::parse(boost::beast::buffers_to_string(welcome.data()))["flows"];
+  REQUIRE(!flows.empty());
+  // Starting a flow is the cheapest turn with a large reply (its first question).
+  const std::string ask = json{{"type", "start"}, {"flow", flows[0]["id"]}}.dump();
+  auto dropped = [&] {
+    auto m = http_request(server.port(), "GET", "/metrics");
+    return m.body.find("guidechat_slow_clients_dropped_total 1") != std::string::npos;
+  };
   // Keep sending until the server gives up on us (bounded: 20000 messages).
-  bool dropped = false;
   boost::beast::error_code ec;
   for (int i = 0; i < 20000 && !ec; ++i) {
     ws.write(boost::asio::buffer(ask), ec);
-    if (i % 200 == 0) {
-      auto m = http_request(server.port(), "GET", "/metrics");
-      if (m.body.find("guidechat_slow_clients_dropped_total 1") != std::string::npos) {
-        dropped = true;
-        break;
-      }
-    }
+    if (i % 200 == 0 && dropped()) break;
   }
   // A slow (e.g. sanitized) server may still be working through what it has
-  // read: give it time to reach its queue limit rather than racing it.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  while (!dropped && std::chrono::steady_clock::now() < deadline) {
-    auto m = http_request(server.port(), "GET", "/metrics");
-    dropped = m.body.find("guidechat_slow_clients_dropped_total 1") != std::string::npos;
-    if (!dropped) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  CHECK(dropped);
+  // read: wait for its count rather than racing it.
+  CHECK(eventually(dropped, std::chrono::seconds(15), std::chrono::milliseconds(100)));
   CHECK(http_request(server.port(), "GET", "/healthz").status == 200);
 }
 
@@ -219,14 +224,20 @@ TEST_CASE("silent peers are dropped by the timeouts", "[server][limits]") {
     boost::beast::error_code ec;
     socket.read_some(boost::asio::buffer(&byte, 1), ec);  // returns when the server closes
     CHECK(ec);
-    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+    CHECK(std::chrono::steady_clock::now() - t0 < scaled(3s));
   }
   SECTION("a WebSocket that stops answering pings") {
     auto ws = WsClient::connect_welcomed(server.port());
     REQUIRE(ws);
-    // Not reading means not answering the server's ping.
-    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
-    auto m = http_request(server.port(), "GET", "/metrics");
-    CHECK(m.body.find("guidechat_connections_open 0") != std::string::npos);
+    // Not reading means not answering the server's ping: dropped at the
+    // idle timeout (2 s), not before.
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK(eventually(
+        [&] {
+          auto m = http_request(server.port(), "GET", "/metrics");
+          return m.body.find("guidechat_connections_open 0") != std::string::npos;
+        },
+        3s, 50ms));
+    CHECK(std::chrono::steady_clock::now() - t0 >= 1500ms);
   }
 }
