@@ -505,7 +505,12 @@ async function scenarioSettings(opt) {
   const child = spawn(opt.guidechat, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
-  await sleep(300);
+  // Up once it logs "ready"; a refused setting makes it exit instead. A fixed
+  // pause would race the start-up on a loaded machine.
+  const deadline = Date.now() + 10000;
+  while (!/"event":"ready"/.test(err) && child.exitCode === null && Date.now() < deadline) {
+    await sleep(20);
+  }
   const alive = child.exitCode === null;
   child.kill('SIGTERM');
   const [code] = await once(child, 'exit');
