@@ -49,6 +49,18 @@ void set_answer(State* s, const std::string& slot, std::vector<std::string> ids)
   s->answers.push_back({slot, std::move(ids)});
 }
 
+// `text` with each {name} replaced.
+std::string fill(std::string text,
+                 const std::vector<std::pair<std::string_view, std::string>>& values) {
+  for (const auto& [name, value] : values) {
+    for (auto at = text.find(name); at != std::string::npos;
+         at = text.find(name, at + value.size())) {
+      text.replace(at, name.size(), value);
+    }
+  }
+  return text;
+}
+
 Turn fail(const State& state, ErrorCode code, std::string message) {
   Turn t;
   t.state = state;
@@ -63,15 +75,24 @@ struct Engine::Compiled {
       : breaks(flows.language().clause_breaks),
         router(flows),
         understander(flows.analyzer(), flows.topic(), index) {
+    for (const auto& w : flows.language().corrections) corrections.add(w, 0);
+    for (const auto& w : flows.language().back_references) back_references.add(w, 0);
+    for (const auto& w : flows.language().additions) additions.add(w, 0);
     for (const Flow& f : flows.flows()) {
       for (const Node& n : f.nodes) {
-        if (n.type == NodeType::kAsk) matchers.emplace(&n, AnswerMatcher(n, flows.language()));
+        if (n.type == NodeType::kAsk) {
+          matchers.emplace(
+              &n, AnswerMatcher(n, flows.language(), flows.language_data(), flows.lexicon()));
+        }
       }
     }
   }
   WordSet breaks;
   Router router;
   Understander understander;
+  PhraseSet corrections;      // "actually", "oops": an earlier answer may be corrected
+  PhraseSet back_references;  // "the last one": an earlier answer is named
+  PhraseSet additions;        // "as well": a correction adds
   // By ask node: the flows are immutable and outlive this (the engine holds both).
   std::unordered_map<const Node*, AnswerMatcher> matchers;
 };
@@ -395,8 +416,8 @@ Part Engine::contact_part() const {
   return c;
 }
 
-bool Engine::escalate_if_urgent(const language::Analysis& analysis, const Tokens& tokens,
-                                Turn* t) const {
+bool Engine::escalate_if_urgent(const language::Analysis& analysis, std::string_view text,
+                                const Tokens& tokens, Turn* t) const {
   const Flow* flow = nullptr;
   const Node* ask = pending(t->state, &flow);
   SafetyFindings found = flows_->safety().check(analysis, ask != nullptr);
@@ -405,8 +426,8 @@ bool Engine::escalate_if_urgent(const language::Analysis& analysis, const Tokens
   // violent") is kept, and the paused flow goes on from the next question.
   if (ask != nullptr) {
     auto it = compiled_->matchers.find(ask);
-    if (auto ids =
-            it == compiled_->matchers.end() ? std::vector<std::string>{} : it->second.match(tokens);
+    if (auto ids = it == compiled_->matchers.end() ? std::vector<std::string>{}
+                                                   : it->second.match(text, tokens).ids;
         !ids.empty()) {
       Turn walked;
       walked.state = std::move(t->state);
@@ -504,6 +525,71 @@ void Engine::reply_to_questions(const Understanding& u, Turn* t) const {
   if (u.symptoms) t->parts.push_back(Part::Text(lang.offer_check));
 }
 
+std::string Engine::labels(const Node& ask, const std::vector<std::string>& ids) const {
+  std::string out;
+  for (const auto& id : ids) {
+    if (const AskOption* o = ask.option(id)) out += (out.empty() ? "" : ", ") + o->label;
+  }
+  return out;
+}
+
+bool Engine::take_typed_answer(const Flow& flow, const Node& ask, std::string_view text,
+                               const Tokens& tokens, Turn* t) const {
+  const Language& lang = flows_->language();
+  if (correct_earlier(flow, ask, text, tokens, t)) return true;
+  auto it = compiled_->matchers.find(&ask);
+  if (it == compiled_->matchers.end()) return false;
+  AnswerMatcher::Match m = it->second.match(text, tokens);
+  if (m.unsure) {
+    t->parts.push_back(Part::Text(lang.clarify));
+    append_ask(ask, &t->parts);
+    return true;
+  }
+  if (m.ids.empty()) return false;
+  // Say what was understood, so a misread answer is seen at once; an
+  // outcome it leads to comes first.
+  const std::string noted = fill(lang.noted, {{"{answer}", labels(ask, m.ids)}});
+  answer(flow, ask, std::move(m.ids), t);
+  bool outcome = std::any_of(t->parts.begin(), t->parts.end(),
+                             [](const Part& p) { return p.type == protocol::PartType::kOutcome; });
+  if (!outcome) t->parts.insert(t->parts.begin(), Part::Text(noted));
+  return true;
+}
+
+bool Engine::correct_earlier(const Flow& flow, const Node& pending, std::string_view text,
+                             const Tokens& tokens, Turn* t) const {
+  const Compiled& c = *compiled_;
+  if (c.corrections.find(tokens).empty()) return false;
+  const bool named = !c.back_references.find(tokens).empty();
+  const bool pending_reads = !c.matchers.at(&pending).match(text, tokens).ids.empty();
+  // The flow's answered questions, the latest first.
+  for (auto a = t->state.answers.rbegin(); a != t->state.answers.rend(); ++a) {
+    const Node* earlier = nullptr;
+    for (const Node& n : flow.nodes) {
+      if (n.type == NodeType::kAsk && n.slot == a->slot && &n != &pending) earlier = &n;
+    }
+    if (earlier == nullptr) continue;
+    AnswerMatcher::Match m = c.matchers.at(earlier).match(text, tokens);
+    // "actually no" may answer the pending question: only an answer that
+    // names the earlier one ("the last one should be no") corrects it then.
+    if (m.ids.empty() || (pending_reads && !named)) continue;
+    std::vector<std::string> ids = m.ids;
+    if (earlier->multiple && !c.additions.find(tokens).empty()) {
+      ids.insert(ids.end(), a->options.begin(), a->options.end());
+      ids = normalize_choice(*earlier, ids);
+    }
+    a->options = ids;
+    const std::string& question =
+        earlier->summary_label.empty() ? earlier->text : earlier->summary_label;
+    t->parts.push_back(
+        Part::Text(fill(flows_->language().corrected,
+                        {{"{question}", question}, {"{answer}", labels(*earlier, ids)}})));
+    append_ask(pending, &t->parts);
+    return true;
+  }
+  return false;
+}
+
 Understanding Engine::understand(std::string_view text) const {
   return compiled_->understander.understand(flows_->analyzer().analyze(text));
 }
@@ -520,21 +606,13 @@ Turn Engine::say(State state, std::string_view raw) const {
 
   // Emergencies and urgent signs win over everything else, in every state.
   const language::Analysis analysis = flows_->analyzer().analyze(text);
-  if (escalate_if_urgent(analysis, tokens, &t)) return t;
+  if (escalate_if_urgent(analysis, text, tokens, &t)) return t;
   if (tokens.words.empty()) {
     t.parts.push_back(Part::Text(ask != nullptr ? lang.not_understood : lang.greeting));
     if (ask != nullptr) append_ask(*ask, &t.parts);
     return t;
   }
-  if (ask != nullptr) {
-    auto it = c.matchers.find(ask);
-    if (it != c.matchers.end()) {
-      if (auto ids = it->second.match(tokens); !ids.empty()) {
-        answer(*flow, *ask, std::move(ids), &t);
-        return t;
-      }
-    }
-  }
+  if (ask != nullptr && take_typed_answer(*flow, *ask, text, tokens, &t)) return t;
   Intent intent = c.router.classify(tokens);
   if (small_talk(intent, &t)) return t;
   if (intent.flow_request != nullptr && (ask == nullptr || intent.flow_request != flow)) {

@@ -220,6 +220,8 @@ class FlowReader {
   // The analysis of messages (the product's concepts plus those of the
   // safety files) and the safety rules over it.
   void build_safety(FlowSet* set) {
+    set->language_data_ = kb_.language();
+    set->lexicon_ = kb_.shared_lexicon();
     auto analyzer =
         language::Analyzer::build(kb_.language(), set->extra_concepts_, kb_.shared_lexicon());
     if (!analyzer.ok()) {
@@ -592,7 +594,8 @@ class FlowReader {
           std::pair{"not_understood", &lang->not_understood},
           std::pair{"not_in_guide", &lang->not_in_guide},
           std::pair{"offer_check", &lang->offer_check}, std::pair{"contact", &lang->contact},
-          std::pair{"summary_intro", &lang->summary_intro},
+          std::pair{"summary_intro", &lang->summary_intro}, std::pair{"noted", &lang->noted},
+          std::pair{"clarify", &lang->clarify}, std::pair{"corrected", &lang->corrected},
           std::pair{"after_outcome", &lang->after_outcome},
           std::pair{"welcome_back", &lang->welcome_back}, std::pair{"reset", &lang->reset},
           std::pair{"symptom_flow", &lang->symptom_flow},
@@ -606,8 +609,10 @@ class FlowReader {
           std::pair{"question_words", &lang->question_words},
           std::pair{"symptom_words", &lang->symptom_words},
           std::pair{"person_words", &lang->person_words},
-          std::pair{"doctor_phrases", &lang->doctor_phrases},
-          std::pair{"fillers", &lang->fillers}}) {
+          std::pair{"doctor_phrases", &lang->doctor_phrases}, std::pair{"fillers", &lang->fillers},
+          std::pair{"unsure", &lang->unsure}, std::pair{"corrections", &lang->corrections},
+          std::pair{"back_references", &lang->back_references},
+          std::pair{"additions", &lang->additions}}) {
       (void)get_strings(doc, key, w, field, true);
     }
     if (!lang->doctor_section.empty() && kb_.find(lang->doctor_section) == nullptr) {

@@ -112,8 +112,15 @@ struct Language {
   std::string not_understood;
   std::string not_in_guide;
   std::string offer_check;
-  std::string contact;        // with the clinic's contact: the guide cannot help with this
-  std::string summary_intro;  // before a summary asked for in words
+  std::string contact;              // with the clinic's contact: the guide cannot help with this
+  std::string summary_intro;        // before a summary asked for in words
+  std::string noted;                // "Noted: {answer}." after a typed answer
+  std::string clarify;              // a typed answer that is unclear
+  std::string corrected;            // "{question}: {answer}" after a corrected answer
+  std::vector<std::string> unsure;  // words of doubt: the answer is asked again
+  std::vector<std::string> corrections;      // words that correct an earlier answer
+  std::vector<std::string> back_references;  // "the last one", "I said": name an earlier answer
+  std::vector<std::string> additions;        // "as well", "too": a correction adds, not replaces
   std::string after_outcome;
   std::string welcome_back;
   std::string reset;
@@ -170,6 +177,10 @@ class FlowSet {
   // The title cited as the source of emergency texts.
   const std::string& emergency_source() const { return emergency_source_; }
   const Language& language() const { return language_; }
+  // The product's language data and English words (from the knowledge
+  // base), for reading typed answers.
+  const language::LanguageData& language_data() const { return language_data_; }
+  std::shared_ptr<const language::Lexicon> lexicon() const { return lexicon_; }
   // The one analysis of a message and the safety rules over it.
   const Safety& safety() const { return *safety_; }
   const language::Analyzer& analyzer() const { return safety_->analyzer(); }
@@ -190,6 +201,8 @@ class FlowSet {
   std::string emergency_source_;
   std::vector<language::ConceptDef> extra_concepts_;  // from red-flags.json and emergencies.json
   std::shared_ptr<const Safety> safety_;
+  language::LanguageData language_data_;
+  std::shared_ptr<const language::Lexicon> lexicon_;
   Language language_;
 };
 

@@ -36,7 +36,7 @@ Understander::Understander(const language::Analyzer& analyzer,
   ids_ = {id("want-summary"), id("want-reset"), id("want-contact"), id("want-check"),
           id("logistics"),    id("dosing"),     id("cosmetic"),     id("body-part"),
           id("condition"),    id("ask-doctor"), id("ask-marker"),   id("doctor-word"),
-          id("timing")};
+          id("timing"),       id("person")};
   for (const auto& name : topic) {
     if (ConceptId t = analyzer.find(name); t != kNoConcept) topic_.push_back(t);
   }
@@ -134,20 +134,30 @@ std::vector<Question> Understander::questions(const Analysis& a, bool* asked) co
 
 Understanding Understander::understand(const Analysis& a) const {
   Understanding u;
-  const std::size_t n = a.tokens.tokens.size();
-  auto said = [&](ConceptId id) { return id != kNoConcept && any_in(a, id, 0, n, true); };
-  if (said(ids_.summary)) {
+  // A request counts however it is put ("could you check...?"), unless denied.
+  auto asked_for = [&](ConceptId id) {
+    return std::any_of(a.mentions.begin(), a.mentions.end(), [&](const Mention& m) {
+      return id != kNoConcept && m.concept_id == id && !m.context.negated;
+    });
+  };
+  if (asked_for(ids_.summary)) {
     u.request = Understanding::Request::kSummary;
-  } else if (said(ids_.reset)) {
+  } else if (asked_for(ids_.reset)) {
     u.request = Understanding::Request::kReset;
-  } else if (said(ids_.check)) {
+  } else if (asked_for(ids_.check)) {
     u.request = Understanding::Request::kCheck;
-  } else if (said(ids_.contact)) {
+  } else if (asked_for(ids_.contact)) {
     u.request = Understanding::Request::kContact;
   }
   u.off_topic = off_topic(a);
   u.questions = questions(a, &u.asked);
-  for (ConceptId t : topic_) u.symptoms = u.symptoms || (!u.asked && said(t));
+  // Someone's own spasms ("my eye keeps twitching", "why does his face
+  // jump?"): the symptom check is offered with the answer.
+  for (const auto& s : a.tokens.sentences) {
+    bool topic = false;
+    for (ConceptId t : topic_) topic = topic || any_in(a, t, s.begin, s.end, true);
+    u.symptoms = u.symptoms || (topic && any_in(a, ids_.person, s.begin, s.end, false));
+  }
   return u;
 }
 

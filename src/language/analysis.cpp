@@ -55,7 +55,7 @@ const char* flag_text(const Context& c) {
 }  // namespace
 
 struct Analyzer::Item {
-  enum class Kind { kStem, kExact, kClass };
+  enum class Kind { kStem, kExact, kClass, kAny };
   Kind kind = Kind::kStem;
   std::string word;                // kStem: the word as written; kExact: the word
   std::string stem;                // kStem
@@ -122,6 +122,12 @@ Status Analyzer::add_term(ConceptId concept_id, const std::string& phrase) {
     std::string_view raw = s.substr(pos, end - pos);
     pos = end;
     Item item;
+    if (raw == "*") {
+      if (term.items.empty()) return Status::Fail("a phrase cannot start with *");
+      item.kind = Item::Kind::kAny;
+      term.items.push_back(std::move(item));
+      continue;
+    }
     if (raw.size() > 2 && raw.front() == '{' && raw.back() == '}') {
       auto it = data_.classes.find(std::string(raw.substr(1, raw.size() - 2)));
       if (it == data_.classes.end()) return Status::Fail("unknown class " + std::string(raw));
@@ -156,6 +162,8 @@ Status Analyzer::add_term(ConceptId concept_id, const std::string& phrase) {
     case Item::Kind::kClass:
       for (const auto& w : first.words) by_word_[w].push_back(index);
       break;
+    case Item::Kind::kAny:
+      break;
   }
   terms_.push_back(std::move(term));
   return Status::Ok();
@@ -174,6 +182,8 @@ bool Analyzer::item_matches(const Item& item, const Token& t, bool typo_ok) cons
       return t.word == item.word;
     case Item::Kind::kClass:
       return std::find(item.words.begin(), item.words.end(), t.word) != item.words.end();
+    case Item::Kind::kAny:
+      return true;
     case Item::Kind::kStem:
       if (t.stem == item.stem) return true;
       return typo_ok && item.word.size() >= kMinTypoWord &&

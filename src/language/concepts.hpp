@@ -8,9 +8,9 @@
 // A concept's words are phrases. Each word of a phrase matches a typed word
 // with the same English stem ("talking" ~ "talk"), or, written "=word",
 // only that exact word; "{class}" matches any word of a named class
-// ("hit {poss} head" ~ "hit his head"); a leading "^" ties the phrase to
-// the start of a sentence. A typed word that is not English (a typo) also
-// matches a phrase word one edit away ("siezure" ~ "seizure").
+// ("hit {poss} head" ~ "hit his head"); "*" matches any one word ("check
+// * symptoms"); a leading "^" ties the phrase to the start of a sentence. A typed word that is not
+// English (a typo) also matches a phrase word one edit away ("siezure" ~ "seizure").
 //
 // Some concepts are not meanings but the context around them, after NegEx
 // and ConText: negation ("no", "never", "without"; or after the words:

@@ -18,8 +18,8 @@ Tokens tok(const std::string& s) {
 std::vector<std::string> answer(const char* flow, const char* node, const std::string& text) {
   const Node* n = env().flows->find(flow)->find(node);
   REQUIRE(n != nullptr);
-  AnswerMatcher m(*n, env().flows->language());
-  return m.match(tok(text));
+  AnswerMatcher m(*n, env().flows->language(), env().flows->language_data(), env().flows->lexicon());
+  return m.match(text, tok(text)).ids;
 }
 
 using V = std::vector<std::string>;
