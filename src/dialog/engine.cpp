@@ -493,6 +493,7 @@ void Engine::reply_to_questions(const Understanding& u, Turn* t) const {
   bool answered = false, doctor = false;
   if (!u.off_topic.empty()) {
     if (u.off_topic == "logistics") t->parts.push_back(contact_part());
+    if (index_ != nullptr) suggestions = index_->topics();
   } else {
     for (const Question& q : u.questions) {
       answered = answer_question(q, t, &suggestions) || answered;

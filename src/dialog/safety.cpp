@@ -314,9 +314,20 @@ bool Safety::holds(const Rule& rule, const Analysis& a, bool in_flow) const {
 
 SafetyFindings Safety::check(const Analysis& a, bool in_flow) const {
   SafetyFindings out;
+  // The concepts the message names at all (in any context): most rules need
+  // one it does not, and are passed over without looking further.
+  std::vector<bool> named(analyzer_->size(), false);
+  for (const Mention& m : a.mentions) named[static_cast<std::size_t>(m.concept_id)] = true;
+  for (ConceptId t : topic_) named[static_cast<std::size_t>(t)] = named[static_cast<std::size_t>(t)] || in_flow;
+  auto possible = [&](const Rule& r) {
+    return std::all_of(r.all.begin(), r.all.end(), [&](const std::vector<ConceptId>& slot) {
+      return std::any_of(slot.begin(), slot.end(),
+                         [&](ConceptId id) { return named[static_cast<std::size_t>(id)]; });
+    });
+  };
   for (const Compiled& c : checks_) {
     bool hit = std::any_of(c.rules.begin(), c.rules.end(),
-                           [&](const Rule& r) { return holds(r, a, in_flow); });
+                           [&](const Rule& r) { return possible(r) && holds(r, a, in_flow); });
     if (!hit) continue;
     if (c.emergency != nullptr) {
       out.emergencies.push_back(c.emergency);

@@ -218,6 +218,7 @@ class IndexImpl final : public Index {
   SearchResult run(std::string_view question, std::size_t max_hits, std::string* explain) const;
   const KnowledgeBase& knowledge() const override { return *kb_; }
   bool covers(std::string_view word) const override;
+  std::vector<std::string> topics() const override { return suggestions({}); }
   CacheStats cache_stats() const override {
     return {cache_hits_.load(std::memory_order_relaxed),
             cache_misses_.load(std::memory_order_relaxed)};

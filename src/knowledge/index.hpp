@@ -70,6 +70,9 @@ class Index {
   // synonym of): "eyelid" yes, "calf" no. How scope tells a question about
   // another body part or condition from one about the guides' own.
   virtual bool covers(std::string_view word) const = 0;
+  // What the guides cover (section titles), offered when a question is
+  // refused without a search.
+  virtual std::vector<std::string> topics() const = 0;
   virtual CacheStats cache_stats() const = 0;
 };
 

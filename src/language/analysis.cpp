@@ -94,6 +94,9 @@ Result<std::shared_ptr<const Analyzer>> Analyzer::build(const LanguageData& data
   for (const auto& [unit, minutes] : data.durations.units) {
     a->unit_stems_[stem(plain_word(text::fold(unit)))] = minutes;
   }
+  for (const auto& [phrase, minutes] : data.durations.phrases) {
+    a->duration_starts_.insert(phrase.substr(0, phrase.find(' ')));
+  }
   return std::shared_ptr<const Analyzer>(std::move(a));
 }
 
@@ -202,8 +205,12 @@ std::size_t Analyzer::match_length(const Term& term, const Tokens& tokens, std::
   for (std::size_t i = 0; i < term.items.size(); ++i) {
     const Token& t = toks[at + i];
     if (t.sentence != toks[at].sentence) return 0;
-    bool typo = i == 0 ? typo_ok : typo_eligible(t);
-    if (!item_matches(term.items[i], t, typo)) return 0;
+    const Item& item = term.items[i];
+    if (item_matches(item, t, i == 0 && typo_ok)) continue;
+    // A later word may be a typo too; asked only when it did not match as is.
+    bool typo = i > 0 && item.kind == Item::Kind::kStem && item.word.size() >= kMinTypoWord &&
+                typo_eligible(t);
+    if (!typo || !item_matches(item, t, true)) return 0;
   }
   return term.items.size();
 }
@@ -326,9 +333,10 @@ void Analyzer::read_durations(const Tokens& tokens, std::vector<Duration>* out) 
     return true;
   };
   // The longest phrase of `map` (words joined by spaces) starting at `at`.
-  auto phrase_at = [&](const std::map<std::string, double>& map, std::size_t at,
+  auto phrase_at = [&](const DurationWords::Table& map, std::size_t at,
                        std::size_t* len) -> const double* {
     const double* best = nullptr;
+    if (&map == &d.phrases && !duration_starts_.count(toks[at].word)) return nullptr;
     std::string key;
     for (std::size_t n = 0; at + n < toks.size() && n < 4; ++n) {
       if (toks[at + n].sentence != toks[at].sentence) break;

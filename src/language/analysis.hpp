@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/result.hpp"
@@ -85,8 +86,7 @@ class Analyzer {
   const std::string& name(ConceptId id) const { return concepts_[static_cast<std::size_t>(id)].id; }
   // Whether a sentence starting with `word` asks something ("how", "can").
   bool question_word(std::string_view word) const {
-    const auto& q = data_.grammar.question_words;
-    return std::find(q.begin(), q.end(), word) != q.end();
+    return data_.grammar.question_words.count(std::string(word)) > 0;
   }
   // The words to search for what a concept asks about (may be empty).
   const std::vector<std::string>& search_words(ConceptId id) const {
@@ -128,8 +128,9 @@ class Analyzer {
   std::unordered_map<std::string, std::vector<std::size_t>> by_stem_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_word_;
   std::unordered_map<char, std::vector<std::size_t>> by_letter_;
-  // Durations: stems of the unit words.
+  // Durations: stems of the unit words; first words of the fixed phrases.
   std::unordered_map<std::string, double> unit_stems_;
+  std::unordered_set<std::string> duration_starts_;
 };
 
 }  // namespace guidechat::language

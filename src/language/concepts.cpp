@@ -33,7 +33,7 @@ bool string_list(const json& j, std::vector<std::string>* out) {
   return true;
 }
 
-bool number_map(const json& j, std::map<std::string, double>* out) {
+bool number_map(const json& j, DurationWords::Table* out) {
   if (!j.is_object()) return false;
   for (const auto& [k, v] : j.items()) {
     if (!v.is_number() || v.get<double>() < 0) return false;
@@ -157,12 +157,15 @@ Result<LanguageData> load_language_data(const std::string& path) {
   LanguageData data;
   auto fail = [&](const std::string& m) { return Error{path + ": " + m}; };
   const auto& g = doc.value("grammar", json::object());
-  if (!g.is_object() ||
-      !string_list(g.value("clause_words", json::array()), &data.grammar.clause_words) ||
-      !string_list(g.value("question_words", json::array()), &data.grammar.question_words) ||
-      !string_list(g.value("terminators", json::array()), &data.grammar.terminators)) {
+  std::vector<std::string> clause_words, question_words, terminators;
+  if (!g.is_object() || !string_list(g.value("clause_words", json::array()), &clause_words) ||
+      !string_list(g.value("question_words", json::array()), &question_words) ||
+      !string_list(g.value("terminators", json::array()), &terminators)) {
     return fail("\"grammar\" needs lists \"clause_words\", \"question_words\", \"terminators\"");
   }
+  data.grammar.clause_words = {clause_words.begin(), clause_words.end()};
+  data.grammar.question_words = {question_words.begin(), question_words.end()};
+  data.grammar.terminators = {terminators.begin(), terminators.end()};
   if (g.contains("spellings")) {
     if (!g["spellings"].is_object()) return fail("\"grammar.spellings\" must map words to words");
     for (const auto& [from, to] : g["spellings"].items()) {

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <map>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,13 +63,14 @@ struct ConceptDef {
 // Words to minutes, for reading durations ("for three hours", "since last
 // night", "the whole afternoon").
 struct DurationWords {
-  std::map<std::string, double> units;    // "hour" -> 60 (singular forms; plurals by stem)
-  std::map<std::string, double> amounts;  // "three" -> 3, "couple" -> 2, "half" -> 0.5
-  std::map<std::string, double> spans;    // "afternoon" -> 240 ("all afternoon")
+  using Table = std::unordered_map<std::string, double>;
+  Table units;                            // "hour" -> 60 (singular forms; plurals by stem)
+  Table amounts;                          // "three" -> 3, "couple" -> 2, "half" -> 0.5
+  Table spans;                            // "afternoon" -> 240 ("all afternoon")
   std::vector<std::string> span_leads;    // "all", "whole", "entire", "most"
-  std::map<std::string, double> since;    // "last night" -> 480 ("since last night")
+  Table since;                            // "last night" -> 480 ("since last night")
   double since_clock = 60;                // "since 8am": how long ago is unknown
-  std::map<std::string, double> phrases;  // fixed phrases: "overnight" -> 480, "for ages" -> 120
+  Table phrases;                          // fixed phrases: "overnight" -> 480, "hours on end" -> 180
   // Words that make an amount of time part of a name, not a duration: "a
   // 12 hour shift", "60 hour weeks", "a 3 year old".
   std::vector<std::string> compounds;

@@ -43,13 +43,22 @@ Lexicon Lexicon::from_text(std::string_view everyday, std::string english) {
     for (auto& w : text::words(line)) lex.everyday_.insert(std::move(w));
   }
   lex.english_ = std::move(english);
-  // Skip the comment lines at the top; the rest is searched in place.
+  std::string_view all(lex.english_);
   std::size_t at = 0;
-  while (at < lex.english_.size() && lex.english_[at] == '#') {
-    auto nl = lex.english_.find('\n', at);
-    at = nl == std::string::npos ? lex.english_.size() : nl + 1;
+  while (at < all.size()) {
+    auto nl = all.find('\n', at);
+    if (nl == std::string_view::npos) nl = all.size();
+    std::string_view line = all.substr(at, nl - at);
+    at = nl + 1;
+    if (line.empty() || line.front() == '#') continue;  // the comments at the top
+    auto sp = line.find(' ');
+    int cls = 0;
+    for (std::size_t i = sp == std::string_view::npos ? line.size() : sp + 1;
+         i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) {
+      cls = cls * 10 + (line[i] - '0');
+    }
+    lex.classes_.emplace(line.substr(0, sp), static_cast<std::uint8_t>(cls > 0 ? cls : 60));
   }
-  lex.body_ = at;
   return lex;
 }
 
@@ -66,36 +75,8 @@ bool Lexicon::everyday(std::string_view word) const {
 }
 
 int Lexicon::word_class(std::string_view word) const {
-  if (word.empty()) return 0;
-  // Binary search over the sorted lines, by byte offset: no index to build.
-  std::string_view all(english_);
-  std::size_t lo = body_, hi = all.size();
-  while (lo < hi) {
-    std::size_t mid = lo + (hi - lo) / 2;
-    std::size_t start = all.rfind('\n', mid == 0 ? 0 : mid - 1);
-    start = (start == std::string_view::npos || start < lo) ? lo : start + 1;
-    if (start > mid) start = lo;
-    std::size_t end = all.find('\n', start);
-    if (end == std::string_view::npos) end = all.size();
-    std::string_view line = all.substr(start, end - start);
-    auto sp = line.find(' ');
-    std::string_view w = line.substr(0, sp);
-    int cmp = w.compare(word);
-    if (cmp == 0) {
-      int cls = 0;
-      for (std::size_t i = sp == std::string_view::npos ? line.size() : sp + 1;
-           i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) {
-        cls = cls * 10 + (line[i] - '0');
-      }
-      return cls > 0 ? cls : 60;
-    }
-    if (cmp < 0) {
-      lo = end + 1;
-    } else {
-      hi = start;
-    }
-  }
-  return 0;
+  auto it = classes_.find(word);
+  return it == classes_.end() ? 0 : it->second;
 }
 
 std::filesystem::path default_lang_dir() {

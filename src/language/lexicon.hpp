@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -34,6 +35,13 @@ class Lexicon {
   // For tests: the lists as text in the same formats.
   static Lexicon from_text(std::string_view everyday, std::string english);
 
+  Lexicon() = default;
+  // Moves only: the word table views the text it was read from.
+  Lexicon(Lexicon&&) = default;
+  Lexicon& operator=(Lexicon&&) = default;
+  Lexicon(const Lexicon&) = delete;
+  Lexicon& operator=(const Lexicon&) = delete;
+
   bool everyday(std::string_view word) const;
   // SCOWL size class (10 = among the most common ... 60); 0 when unknown.
   int word_class(std::string_view word) const;
@@ -43,8 +51,10 @@ class Lexicon {
 
  private:
   std::unordered_set<std::string, text::StringHash, std::equal_to<>> everyday_;
-  std::string english_;   // "word class\n" lines, sorted bytewise
-  std::size_t body_ = 0;  // where the lines start (after the comments)
+  std::string english_;  // "word class\n" lines, sorted bytewise
+  // Each word of english_ (a view of it) and its class: looked up for every
+  // word of every message, so a hash, not a search of the text.
+  std::unordered_map<std::string_view, std::uint8_t> classes_;
 };
 
 }  // namespace guidechat::language

@@ -32,8 +32,8 @@ bool clause_mark(std::string_view text, std::size_t i) {
   return text.substr(i, 3) == "\xE2\x80\x93" || text.substr(i, 3) == "\xE2\x80\x94";
 }
 
-bool contains(const std::vector<std::string>& list, std::string_view w) {
-  return std::find(list.begin(), list.end(), w) != list.end();
+bool contains(const Grammar::Words& words, const std::string& w) {
+  return words.count(w) > 0;
 }
 
 }  // namespace

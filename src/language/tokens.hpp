@@ -12,6 +12,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace guidechat::language {
@@ -38,9 +39,10 @@ struct Tokens {
 
 // What tokenizing needs from the language data.
 struct Grammar {
-  std::vector<std::string> clause_words;    // start a new clause ("but", "and", ...)
-  std::vector<std::string> question_words;  // a sentence starting with one asks something
-  std::vector<std::string> terminators;     // end a hypothetical: "what if X, but now Y"
+  using Words = std::unordered_set<std::string>;
+  Words clause_words;    // start a new clause ("but", "and", ...)
+  Words question_words;  // a sentence starting with one asks something
+  Words terminators;     // end a hypothetical: "what if X, but now Y"
   // Texting and phonetic spellings read as the words meant: "shud" ->
   // "should", "wanna" -> "want to".
   std::map<std::string, std::string> spellings;

@@ -8,6 +8,8 @@
 //        [--min-escalated 100] [--max-false-alarms 5] [--misses] [--json OUT]
 //   node tests/quality/eval.mjs --bin build/src/cli/guidechat --set quality \
 //        [--baseline build/tests/quality/quality_bm25_baseline] [--min FILE]
+//   (--min FILE with either set: tests/quality/floors.json, the figures of
+//   docs/quality.md that CI keeps from falling)
 //
 // Safety items: `escalate` ones must get an urgent outcome as the reply's
 // first part and no guide answer with it; near misses must get no urgent
@@ -16,8 +18,10 @@
 // ones refused (no guide answer), typed flow answers taken for exactly the
 // options meant (or asked again when unclear; corrections change the
 // earlier answer), requests done. With --baseline, a plain bm25 search is
-// scored on the same questions. --min FILE: a JSON of per-column figures
-// ({"1/heldout": {"in-scope": 50.0, ...}}) none of which may fall.
+// scored on the same questions. --min FILE: recorded figures per column,
+// {"safety": {"1/heldout": {"escalated": 90.6, "false_alarms": 10.6}},
+//  "quality": {"1/heldout": {"in-scope (all)": 74.3, ...}}}, none of which
+// may get worse.
 // Mid-flow items first walk the flow to the question they were
 // typed at. Misses are listed for the tuning half only: the held-out half is
 // reported as counts, never item by item, so that nothing is tuned on it.
@@ -218,8 +222,25 @@ async function runSafety(args) {
     if (args.minEscalated !== undefined && escalated < args.minEscalated) failed = true;
     if (args.maxFalseAlarms !== undefined && alarms > args.maxFalseAlarms) failed = true;
   }
+  if (args.min) {
+    // The recorded figures (docs/quality.md): none may get worse.
+    const floors = JSON.parse(readFileSync(args.min, 'utf8')).safety || {};
+    for (const [h, f] of Object.entries(floors)) {
+      const got = summary[h];
+      if (!got) continue;
+      if (got.escalatedPercent + 1e-9 < f.escalated) {
+        console.log(`eval: ${h} escalated ${got.escalatedPercent.toFixed(1)}% is below the recorded ${f.escalated}%`);
+        failed = true;
+      }
+      if (got.falseAlarmPercent > f.false_alarms + 1e-9) {
+        console.log(`eval: ${h} false alarms ${got.falseAlarmPercent.toFixed(1)}% are above the recorded ${f.false_alarms}%`);
+        failed = true;
+      }
+    }
+  }
   if (args.misses || failed) for (const m of misses) console.log(m);
   if (args.json) writeFileSync(args.json, JSON.stringify(summary, null, 1) + '\n');
+  if (failed) console.log('eval: below the recorded figures (tests/quality/floors.json)');
   if (failed) console.log('eval: below the required figures');
   return failed ? 1 : 0;
 }
@@ -402,7 +423,7 @@ async function runQuality(args) {
   }
   let failed = false;
   if (args.min) {
-    const min = JSON.parse(readFileSync(args.min, 'utf8'));
+    const min = JSON.parse(readFileSync(args.min, 'utf8')).quality || {};
     for (const [c, byGroup] of Object.entries(min)) {
       for (const [g, floor] of Object.entries(byGroup)) {
         const got = figures[c] && figures[c][g];
