@@ -58,14 +58,20 @@ test('embedded on another origin that the server allows: a whole conversation', 
   }
 });
 
-test('embedded on an origin the server does not allow: refused, shown as offline', async () => {
+test('embedded on an origin the server does not allow: refused, and the panel and console say why', async () => {
   const server = await startServer();
   const page = await newPage(browser);
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error' && /^guidechat:/.test(m.text())) errors.push(m.text()); });
   try {
     await page.goto(`http://127.0.0.1:${clinicPort}/?chat=${server.url}`);
     await page.locator('guide-chat .launcher').click();
-    await page.locator(sel.status, { hasText: /Reconnecting/ }).waitFor();
+    // Not "Offline" forever: the clinic's set-up is named as the cause.
+    await page.locator(sel.status, { hasText: 'This site is not allowed to use the chat — see docs/embedding.md' }).waitFor();
+    assert.equal(await page.locator('guide-chat .root').getAttribute('data-state'), 'bad');
     assert.equal(await page.locator('guide-chat .msg').count(), 0, 'no conversation with a refused origin');
+    assert.equal(errors.length, 1, 'one console error for the webmaster');
+    assert.match(errors[0], new RegExp(`--allow-origin http://127\\.0\\.0\\.1:${clinicPort}`));
   } finally {
     await page.context().close();
     await server.stop();
