@@ -80,7 +80,7 @@
    <button type="button" class="close" data-act="close" data-l="close"><svg aria-hidden="true" viewBox="0 0 24 24"><path fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" d="M6 6l12 12M18 6L6 18"/></svg></button>
   </div>
   <div class="confirm" role="group" aria-labelledby="cq" hidden><p id="cq" data-t="confirm"></p><div class="opts"><button type="button" class="opt" data-act="keep" data-t="keep"></button><button type="button" class="opt" data-act="reset" data-t="restart"></button></div></div>
-  <div class="bar"><p class="status" role="status"></p><button type="button" class="chip retry" data-act="retry" data-t="retry" hidden></button></div>
+  <div class="bar"><p class="status" role="status"></p><button type="button" class="chip retry" data-act="retry" data-t="retry" hidden></button><button type="button" class="chip bcontact" data-act="contact" data-t="contact" hidden></button></div>
   <div class="log" role="log" aria-live="polite" tabindex="0" data-l="log"></div>
   <div class="typing" aria-hidden="true" hidden><span></span><span></span><span></span></div>
   <div class="tools" hidden><button type="button" class="chip sumbtn" data-act="summary" data-t="summaryBtn"></button></div>
@@ -134,14 +134,10 @@
   class Link {
     constructor(chat) {
       this.chat = chat;
-      this.ws = null;
-      this.ready = false;
       this.queue = [];
       this.sent = [];
       this.id = 1;
       this.retries = 0;
-      this.timer = 0;
-      this.slowTimer = 0;
     }
 
     // `server`, absolute or relative to this script.
@@ -262,7 +258,7 @@
       this._el = {
         root: $('.root'), css: $('link'), launcher: $('.launcher'), llabel: $('.llabel'), badge: $('.badge'),
         panel: $('.panel'), title: $('.title'), lang: $('.lang'), restart: $('.restart'), contact: $('.contact-btn'),
-        close: $('.close'), confirm: $('.confirm'), status: $('.status'), retry: $('.retry'), log: $('.log'),
+        close: $('.close'), confirm: $('.confirm'), status: $('.status'), retry: $('.retry'), bcontact: $('.bcontact'), log: $('.log'),
         typing: $('.typing'), tools: $('.tools'), form: $('.composer'), input: $('#input'), send: $('.send'),
       };
       this._el.css.href = new URL('guidechat.css', base).href;
@@ -335,7 +331,7 @@
     }
 
     ask(text) {
-      text = String(text == null ? '' : text).trim();
+      text = String(text ?? '').trim();
       this._setOpen(true);
       if (text) this._say(text);
     }
@@ -346,8 +342,8 @@
       if (!this._strings) {
         const lang = (this.closest('[lang]') || document.documentElement).lang || 'en';
         const two = lang.toLowerCase().split('-')[0];
-        let own = {};
-        try { own = JSON.parse(this.getAttribute('strings') || '{}') || {}; } catch (e) { own = {}; }
+        let own;
+        try { own = JSON.parse(this.getAttribute('strings')); } catch (e) { /* not JSON: none */ }
         this._strings = { ...STRINGS.en, ...STRINGS[two], ...own };
         loadPack(two);
       }
@@ -470,6 +466,8 @@
       this._el.status.textContent = key ? this._t(key) : '';
       this._el.root.dataset.state = state;
       this._el.retry.hidden = state !== 'slow';
+      // Offline, the clinic is still a phone call away.
+      this._el.bcontact.hidden = !/off|bad/.test(state) || !this._hasContact();
     }
 
     _offline() {
@@ -498,20 +496,19 @@
     // Never opened while online, from another origin, and the server still
     // serves its stylesheet: it refused this origin.
     _refused() {
-      const url = this._link.url();
       const css = new URL(this._el.css.href);
-      if (this._bad || this._probe || !url || new URL(url).host !== css.host || css.host === location.host) return;
+      if (this._bad || this._probe || new URL(this._link.url()).host !== css.host || css.host === location.host) return;
       const probe = this._probe = h('link');
       probe.rel = 'stylesheet';
       probe.media = 'not all';
-      probe.href = css.href.split('?')[0] + '?probe=' + Date.now();
+      probe.href = css.href + '?' + Date.now();
       const done = (ok) => {
         probe.remove();
         this._probe = null;
         if (ok && !this._link.seen) this._misconfigured('refused');
       };
-      probe.onload = () => done(true);
-      probe.onerror = () => done(false);
+      probe.onload = () => done(1);
+      probe.onerror = () => done();
       this.shadowRoot.append(probe);
     }
 

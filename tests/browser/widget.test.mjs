@@ -20,6 +20,8 @@ let web;
 const pages = {
   'plain.html': inline(),
   'clinic.html': inline('clinic-name="Riverside Neurology Clinic"'),
+  'contact.html': inline('clinic-name="Riverside Neurology Clinic" clinic-phone="555-0100" emergency-phone="911" ' +
+    'clinic-hours="Mon-Fri 8:00-18:00" clinic-url="https://clinic.example/book"'),
 };
 
 function inline(attrs = '') {
@@ -265,5 +267,37 @@ test('the browser going offline is shown at once; back online, it reconnects', a
   await page.context().setOffline(false);
   await settled(page);
   assert.ok(await page.locator('guide-chat .msg.bot .src').count() >= 1, 'the queued question was answered');
+  await page.context().close();
+});
+
+test('the clinic\'s contact is at hand: in the header, with a fallback and when offline', async () => {
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 } });
+  await ownPage(page, 'contact.html');
+  await settled(page);
+  const card = page.locator('guide-chat .contact-card').last();
+  await page.locator('guide-chat .head').getByRole('button', { name: 'Contact' }).click();
+  await card.waitFor();
+  assert.match(await card.textContent(), /Riverside Neurology Clinic/);
+  assert.deepEqual(await card.locator('a.tel').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+    ['tel:911', 'tel:5550100'], 'the emergency number and the clinic\'s, each its own link');
+  assert.match(await card.locator('.hours').textContent(), /^Hours: Mon-Fri 8:00-18:00$/);
+  assert.equal(await card.locator('a.book').getAttribute('href'), 'https://clinic.example/book');
+
+  await page.fill(sel.input, 'what is the best pizza topping in naples?');
+  await page.press(sel.input, 'Enter');
+  await settled(page);
+  const cards = await page.locator('guide-chat .contact-card').count();
+  await page.locator('guide-chat .msg.bot').last().getByRole('button', { name: 'Contact' }).click();
+  assert.equal(await page.locator('guide-chat .contact-card').count(), cards + 1, 'offered with the fallback');
+
+  await page.context().setOffline(true);
+  const bar = page.locator('guide-chat .bar').getByRole('button', { name: 'Contact' });
+  await bar.waitFor();
+  await bar.click();
+  assert.equal(await page.locator('guide-chat .contact-card').count(), cards + 2, 'and while offline');
+  await page.context().setOffline(false);
+  await settled(page);
+  assert.equal(await bar.isVisible(), false);
+  assert.deepEqual(page.problems, []);
   await page.context().close();
 });
