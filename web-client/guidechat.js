@@ -298,7 +298,7 @@
       this._place();
       el.launcher.hidden = el.close.hidden = this._inline();
       this._restore();
-      this._setOpen(this._inline() || this._wasOpen, true);
+      this._setOpen(this._wasOpen || this.hasAttribute('open'), true);
     }
 
     disconnectedCallback() {
@@ -312,7 +312,7 @@
     attributeChangedCallback(name, old, value) {
       if (!this._live) return; // connectedCallback reads them
       if (name === 'open') { if (this._isOpen !== (value != null)) this._setOpen(value != null); return; }
-      this._texts();
+      this._retext();
       this._place();
     }
 

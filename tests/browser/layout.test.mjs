@@ -276,5 +276,14 @@ test('the widget\'s own strings in Spanish (lang="es"), and overrides from the p
   await page.locator('guide-chat .launcher').click();
   await settled(page);
   assert.equal(await page.locator('guide-chat .restart').textContent(), 'Empezar de nuevo', 'the rest still Spanish');
+
+  // A language of the page's own, as docs/embedding.md shows it.
+  await page.evaluate(() => customElements.whenDefined('guide-chat').then((GuideChat) => {
+    GuideChat.strings.fr = { launcher: 'Demandez au guide', restart: 'Recommencer', choose: 'Ou choisissez :' };
+    for (const chat of document.querySelectorAll('guide-chat')) chat.lang = 'fr';
+  }));
+  assert.equal(await page.locator('guide-chat .restart').textContent(), 'Recommencer');
+  assert.equal(await page.locator('guide-chat .starters .lbl').first().textContent(), 'Ou choisissez :', 'the conversation too');
+  assert.equal(await page.locator('guide-chat .close').getAttribute('aria-label'), 'Close chat', 'English where not translated');
   await page.context().close();
 });
