@@ -60,6 +60,7 @@
     PACKS[lang] = 1;
     const s = document.createElement('script');
     s.src = new URL('guidechat-' + lang + '.js', base).href;
+    s.nonce = script?.nonce || ''; // as a nonce CSP let us in
     s.onload = () => { for (const g of live) g._retext(); };
     document.head.append(s);
   }
