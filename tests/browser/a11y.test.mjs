@@ -132,6 +132,71 @@ test('axe-core finds no violations on the open widget, mid-conversation and at t
   await full.context().close();
 });
 
+test('axe-core finds no violations in the states of issue #16: phone, large text, confirm, slow reply, badge, Spanish', async () => {
+  // A phone with "Very large" text: the full-screen modal panel, the
+  // summary button, Start over asking first.
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 } });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.setFontSizes', { fontSizes: { standard: 24, fixed: 24 } });
+  await page.clock.install();
+  let hang = false;
+  let held = [];
+  let client;
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    client = ws;
+    const upstream = ws.connectToServer();
+    upstream.onMessage((m) => { if (hang) held.push(m); else ws.send(m); });
+  });
+  await page.goto(server.url + '/demo.html');
+  await page.locator('guide-chat .launcher').click();
+  await settled(page);
+  await page.locator('guide-chat .starters button[data-flow="symptom-check"]').click();
+  await settled(page);
+  await answerByClick(page);
+  await settled(page);
+  assert.equal(await page.locator('guide-chat .panel').getAttribute('aria-modal'), 'true');
+  assert.deepEqual(await axe(page), [], 'phone, 24 px text, modal, summary button');
+  await page.locator('guide-chat .restart').click();
+  await page.locator('guide-chat .confirm').waitFor();
+  assert.deepEqual(await axe(page), [], 'Start over asking first');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('guide-chat .confirm').isVisible(), false, 'Escape answers "keep"');
+  assert.equal(await page.locator('guide-chat .panel').isVisible(), true, 'and leaves the panel open');
+
+  // A reply that does not come: "Still working…" and a retry.
+  hang = true;
+  await page.fill(sel.input, 'what helps?');
+  await page.press(sel.input, 'Enter');
+  await page.clock.fastForward(10500);
+  await page.locator('guide-chat .retry').waitFor();
+  assert.deepEqual(await axe(page), [], '"Still working…" with a retry');
+  hang = false;
+  held = [];
+  await page.locator('guide-chat .retry').click();
+  await settled(page);
+
+  // A reply that lands while the panel is closed: the badge.
+  hang = true;
+  await page.evaluate(() => document.querySelector('guide-chat').ask('what triggers spasms?'));
+  await page.locator('guide-chat .close').click();
+  for (const end = Date.now() + 10000; !held.length && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
+  hang = false;
+  for (const m of held.splice(0)) client.send(m);
+  await page.locator('guide-chat .badge').waitFor();
+  assert.deepEqual(await axe(page), [], 'closed, with the unread badge');
+  await page.context().close();
+
+  // The widget's own strings in Spanish.
+  const es = await newPage(browser);
+  await es.goto(server.url + '/demo.html');
+  await es.locator('guide-chat').evaluate((g) => g.setAttribute('lang', 'es'));
+  await es.locator('guide-chat .llabel', { hasText: 'Pregunte a la guía' }).waitFor();
+  await es.locator('guide-chat .launcher').click();
+  await settled(es);
+  assert.deepEqual(await axe(es), [], 'Spanish');
+  await es.context().close();
+});
+
 test('screenshots of the demo page on a phone and a desktop', async () => {
   fs.mkdirSync(shots, { recursive: true });
   for (const [name, viewport] of [['phone', { width: 375, height: 740 }], ['desktop', { width: 1280, height: 800 }]]) {

@@ -37,7 +37,10 @@ test('pages and the widget need no inline script or style', () => {
     assert.doesNotMatch(html, /<style\b|\sstyle=|\son[a-z]+=/i, `${f}: no inline style or handler`);
   }
   const js = read('guidechat.js');
-  assert.doesNotMatch(js, /<style\b|\sstyle=|setAttribute\(\s*'style'|\.style\./, 'guidechat.js: styles come from guidechat.css');
+  // The one exception: the launcher offsets, set as custom properties through
+  // the CSSOM (which a CSP does not block), read by guidechat.css.
+  assert.doesNotMatch(js, /<style\b|\sstyle=|setAttribute\(\s*'style'|\.style\.(?!setProperty\('--guidechat-)/,
+    'guidechat.js: styles come from guidechat.css');
 });
 
 test('the demo page embeds the widget with the one documented script tag', () => {
