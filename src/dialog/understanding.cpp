@@ -36,7 +36,7 @@ Understander::Understander(const language::Analyzer& analyzer,
   ids_ = {id("want-summary"), id("want-reset"), id("want-contact"), id("want-check"),
           id("logistics"),    id("dosing"),     id("cosmetic"),     id("body-part"),
           id("condition"),    id("ask-doctor"), id("ask-marker"),   id("doctor-word"),
-          id("timing"),       id("person")};
+          id("timing"),       id("person"),     id("ask-track")};
   for (const auto& name : topic) {
     if (ConceptId t = analyzer.find(name); t != kNoConcept) topic_.push_back(t);
   }
@@ -87,10 +87,11 @@ Question Understander::question_of(const Analysis& a, std::size_t begin, std::si
   }
   for (std::size_t i = from; i < end; ++i) q.text += (q.text.empty() ? "" : " ") + toks[i].word;
   q.about = refers;
-  bool doctor_word = false, timing = false;
+  bool doctor_word = false, timing = false, track = false;
   for (const Mention& m : a.mentions) {
     if (m.begin < begin || m.end > end) continue;
     if (m.concept_id == ids_.doctor) q.doctor = true;
+    track = track || m.concept_id == ids_.track;
     doctor_word = doctor_word || m.concept_id == ids_.doctor_word;
     timing = timing || m.concept_id == ids_.timing;
     q.about = q.about || has(topic_, m.concept_id) || (m.concept_id == ids_.body && !foreign(a, m));
@@ -100,7 +101,9 @@ Question Understander::question_of(const Analysis& a, std::size_t begin, std::si
     }
   }
   // "When should he go to the GP?": a doctor and a time, together.
-  q.doctor = q.doctor || (doctor_word && timing);
+  // "What should I note before we see the doctor?" prepares a visit: it
+  // does not ask whether to go.
+  q.doctor = (q.doctor || (doctor_word && timing)) && !track;
   return q;
 }
 

@@ -57,7 +57,7 @@ class Understander {
   // The concepts it needs, by id (kNoConcept when the data lacks one).
   struct Ids {
     language::ConceptId summary, reset, contact, check, logistics, dosing, cosmetic, body,
-        condition, doctor, marker, doctor_word, timing, person;
+        condition, doctor, marker, doctor_word, timing, person, track;
   };
   bool foreign(const language::Analysis& a, const language::Mention& m) const;
   std::string off_topic(const language::Analysis& a) const;

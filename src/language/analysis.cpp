@@ -97,6 +97,7 @@ Result<std::shared_ptr<const Analyzer>> Analyzer::build(const LanguageData& data
   for (const auto& [phrase, minutes] : data.durations.phrases) {
     a->duration_starts_.insert(phrase.substr(0, phrase.find(' ')));
   }
+  a->self_ = a->find("self");
   return std::shared_ptr<const Analyzer>(std::move(a));
 }
 
@@ -176,6 +177,11 @@ bool Analyzer::typo_eligible(const Token& t) const {
   if (t.word.size() < kMinTypoWord || all_digits(t.word)) return false;
   if (lexicon_ == nullptr) return false;
   int cls = lexicon_->word_class(t.word);
+  if (cls == 0 && t.word.back() == 's') {
+    // "someones", "husbands": a possessive without its apostrophe.
+    int base = lexicon_->word_class(std::string_view(t.word).substr(0, t.word.size() - 1));
+    if (base != 0 && base < kRareClass) return false;
+  }
   return cls == 0 || cls >= kRareClass;
 }
 
@@ -258,7 +264,8 @@ void Analyzer::spot(const Tokens& tokens, std::vector<Mention>* found) const {
 }
 
 Context Analyzer::context_of(const Tokens& tokens, const std::vector<Mention>& triggers,
-                             std::size_t begin, std::size_t end) const {
+                             const std::vector<bool>& person_at, std::size_t begin,
+                             std::size_t end) const {
   Context c;
   const auto& toks = tokens.tokens;
   const int sentence = toks[begin].sentence;
@@ -308,7 +315,14 @@ Context Analyzer::context_of(const Tokens& tokens, const std::vector<Mention>& t
         recent = recent || t.clause == clause;
         break;
       case Role::kNonHuman:
-        c.non_human = c.non_human || near(t);
+        // "The cow caught me and I cracked my head": a person between the
+        // animal and the sign.
+        if (near(t)) {
+          std::size_t from = std::min(t.end, end), to = std::max(t.begin, begin);
+          bool person = false;
+          for (std::size_t i = from; i < to && !person; ++i) person = person_at[i];
+          c.non_human = c.non_human || !person;
+        }
         break;
       case Role::kMeaning:
       case Role::kIgnore:
@@ -444,6 +458,8 @@ void Analyzer::read_durations(const Tokens& tokens, std::vector<Duration>* out) 
       continue;
     }
     if (const double amount = amount_before(toks, i, &len); amount > 0) {
+      // "day 2 day", "week 2 week": texting for "day to day".
+      if (i > len && toks[i - len - 1].stem == toks[i].stem) continue;
       add(amount * unit->second, i - len, i + 1);
     }
   }
@@ -463,9 +479,17 @@ Analysis Analyzer::analyze(std::string_view text) const {
       a.triggers.push_back(m);
     }
   }
-  for (auto& m : a.mentions) m.context = context_of(a.tokens, a.triggers, m.begin, m.end);
+  std::vector<bool> person_at(a.tokens.tokens.size(), false);
+  for (const auto& m : a.mentions) {
+    if (m.concept_id != self_) continue;
+    for (std::size_t i = m.begin; i < m.end; ++i) person_at[i] = true;
+  }
+  for (auto& m : a.mentions)
+    m.context = context_of(a.tokens, a.triggers, person_at, m.begin, m.end);
   read_durations(a.tokens, &a.durations);
-  for (auto& d : a.durations) d.context = context_of(a.tokens, a.triggers, d.begin, d.end);
+  for (auto& d : a.durations) {
+    d.context = context_of(a.tokens, a.triggers, person_at, d.begin, d.end);
+  }
   return a;
 }
 

@@ -116,8 +116,8 @@ class Analyzer {
                            bool typo_ok) const;
   void spot(const Tokens& tokens, std::vector<Mention>* found) const;
   void read_durations(const Tokens& tokens, std::vector<Duration>* out) const;
-  Context context_of(const Tokens& tokens, const std::vector<Mention>& triggers, std::size_t begin,
-                     std::size_t end) const;
+  Context context_of(const Tokens& tokens, const std::vector<Mention>& triggers,
+                     const std::vector<bool>& person_at, std::size_t begin, std::size_t end) const;
 
   LanguageData data_;
   std::shared_ptr<const Lexicon> lexicon_;
@@ -131,6 +131,9 @@ class Analyzer {
   // Durations: stems of the unit words; first words of the fixed phrases.
   std::unordered_map<std::string, double> unit_stems_;
   std::unordered_set<std::string> duration_starts_;
+  // The writer's own words ("I", "my"): one between an animal and a sign
+  // makes the sign a person's again.
+  ConceptId self_ = kNoConcept;
 };
 
 }  // namespace guidechat::language
