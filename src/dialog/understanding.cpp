@@ -87,15 +87,17 @@ Question Understander::question_of(const Analysis& a, std::size_t begin, std::si
   }
   for (std::size_t i = from; i < end; ++i) q.text += (q.text.empty() ? "" : " ") + toks[i].word;
   q.about = refers;
-  bool doctor_word = false, timing = false, track = false;
+  bool doctor_word = false, timing = false;
+  const bool track = any_in(a, ids_.track, begin, end, false);
   for (const Mention& m : a.mentions) {
     if (m.begin < begin || m.end > end) continue;
     if (m.concept_id == ids_.doctor) q.doctor = true;
-    track = track || m.concept_id == ids_.track;
     doctor_word = doctor_word || m.concept_id == ids_.doctor_word;
     timing = timing || m.concept_id == ids_.timing;
     q.about = q.about || has(topic_, m.concept_id) || (m.concept_id == ids_.body && !foreign(a, m));
     if (!has(intents_, m.concept_id)) continue;
+    // "What should I note before I see the doctor?" asks what to note.
+    if (track && m.concept_id == ids_.doctor) continue;
     for (const auto& w : analyzer_->search_words(m.concept_id)) {
       if (std::find(q.hints.begin(), q.hints.end(), w) == q.hints.end()) q.hints.push_back(w);
     }

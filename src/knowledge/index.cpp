@@ -202,6 +202,10 @@ struct Connection {
 
 thread_local std::vector<std::unique_ptr<Connection>> t_connections;
 
+// Shorter words are not read as typos when judging what the guides cover
+// ("calf" is not "half").
+constexpr std::size_t kMinCoveredTypo = 5;
+
 class IndexImpl final : public Index {
  public:
   explicit IndexImpl(std::shared_ptr<const KnowledgeBase> kb)
@@ -520,6 +524,11 @@ bool IndexImpl::covers(std::string_view word) const {
         if (known(w)) return true;
       }
     }
+  }
+  // "stres": a misspelling of one of the guides' words, as search reads it.
+  if (folded.size() >= kMinCoveredTypo && !vocabulary_.speller.knows(folded)) {
+    std::string fixed = vocabulary_.speller.correct(folded, 1);
+    if (!fixed.empty() && fixed != folded) return covers(fixed);
   }
   return false;
 }

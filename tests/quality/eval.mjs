@@ -267,8 +267,13 @@ class Baseline {
   }
 }
 
+// The guide passages a reply gives: its answers, and an urgent outcome
+// quoting a guide section ("should she see a doctor straight away?" asked
+// of a sign the guide calls urgent is answered by that section's outcome).
 function answerTitles(reply) {
-  return (reply.parts || []).filter((p) => p.type === 'answer').map((p) => p.source.title);
+  return (reply.parts || [])
+    .filter((p) => p.type === 'answer' || (p.type === 'outcome' && p.source && p.source.section))
+    .map((p) => p.source.title);
 }
 
 // The labels a summary shows for `ask` ("A, B"), from a summary reply.
@@ -302,7 +307,7 @@ async function judgeQuality(chat, item) {
     await prepare(chat, 'fresh');
     const reply = await chat.send({ type: 'say', text: item.text });
     const contact = (reply.parts || []).some((p) => p.type === 'contact');
-    return { ok: answerTitles(reply).length === 0, contact, reply };
+    return { ok: !(reply.parts || []).some((p) => p.type === 'answer'), contact, reply };
   }
   if (item.category === 'request') {
     await prepare(chat, 'fresh');
@@ -314,7 +319,7 @@ async function judgeQuality(chat, item) {
     let ok = false;
     if (item.expect_action === 'summary') ok = has('summary');
     if (item.expect_action === 'contact') ok = has('contact');
-    if (item.expect_action === 'symptom-check') ok = parts.some((p) => p.type === 'ask' && p.id === 'where');
+    if (item.expect_action === 'symptom-check' || item.expect_action === 'check') ok = parts.some((p) => p.type === 'ask' && p.id === 'where');
     if (item.expect_action === 'reset') {
       const after = await chat.send({ type: 'summary' });
       ok = !has('fallback') && after.parts[0].items.length === 0;
