@@ -613,6 +613,11 @@ Turn Engine::say(State state, std::string_view raw) const {
     if (ask != nullptr) append_ask(*ask, &t.parts);
     return t;
   }
+  if (!lang.english_only.empty() && flows_->analyzer().foreign_language(analysis.tokens)) {
+    t.parts.push_back(Part::Text(lang.english_only));
+    if (ask != nullptr) append_ask(*ask, &t.parts);
+    return t;
+  }
   if (ask != nullptr && take_typed_answer(*flow, *ask, text, tokens, &t)) return t;
   Intent intent = c.router.classify(tokens);
   if (small_talk(intent, &t)) return t;

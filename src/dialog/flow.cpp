@@ -603,6 +603,7 @@ class FlowReader {
           std::pair{"doctor_section", &lang->doctor_section}}) {
       (void)get_string(doc, key, w, field, true);
     }
+    (void)get_string(doc, "english_only", w, &lang->english_only, false);
     for (auto [key, field] :
          {std::pair{"yes", &lang->yes}, std::pair{"no", &lang->no}, std::pair{"all", &lang->all},
           std::pair{"negators", &lang->negators}, std::pair{"clause_breaks", &lang->clause_breaks},

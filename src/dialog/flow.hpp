@@ -111,6 +111,8 @@ struct Language {
   std::string greeting;
   std::string not_understood;
   std::string not_in_guide;
+  // Said to a message that is not in English, in several common languages.
+  std::string english_only;
   std::string offer_check;
   std::string contact;              // with the clinic's contact: the guide cannot help with this
   std::string summary_intro;        // before a summary asked for in words

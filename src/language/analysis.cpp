@@ -16,6 +16,8 @@ namespace {
 // not English or rare (SCOWL class 0 or from this one up).
 constexpr std::size_t kMinTypoWord = 5;
 constexpr int kRareClass = 50;
+// Fewer words than this are never judged to be another language ("si", "gracias").
+constexpr std::size_t kMinForeignWords = 4;
 
 // Damerau distance <= 1 without allocating.
 bool within_one_edit(std::string_view a, std::string_view b) {
@@ -463,6 +465,17 @@ void Analyzer::read_durations(const Tokens& tokens, std::vector<Duration>* out) 
       add(amount * unit->second, i - len, i + 1);
     }
   }
+}
+
+bool Analyzer::foreign_language(const Tokens& tokens) const {
+  if (lexicon_ == nullptr) return false;
+  std::size_t words = 0, english = 0;
+  for (const Token& t : tokens.tokens) {
+    if (all_digits(t.word)) continue;
+    ++words;
+    if (lexicon_->word_class(t.word) != 0) ++english;
+  }
+  return words >= kMinForeignWords && english * 2 < words;
 }
 
 Analysis Analyzer::analyze(std::string_view text) const {

@@ -81,6 +81,11 @@ class Analyzer {
 
   Analysis analyze(std::string_view text) const;
 
+  // Whether a message reads as written in another language: of its words
+  // (numbers aside), at least kMinForeignWords and fewer than half are
+  // English. Emergencies in common languages are still read by the concepts.
+  bool foreign_language(const Tokens& tokens) const;
+
   // The id of a concept by name, or kNoConcept.
   ConceptId find(std::string_view name) const;
   const std::string& name(ConceptId id) const { return concepts_[static_cast<std::size_t>(id)].id; }

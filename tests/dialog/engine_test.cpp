@@ -244,3 +244,25 @@ TEST_CASE("invariants hold over many random conversations") {
     }
   }
 }
+
+TEST_CASE("a message in another language is told that only English is understood") {
+  const Engine& e = *env().engine;
+  const std::string english_only = env().flows->language().english_only;
+  REQUIRE_FALSE(english_only.empty());
+  for (const char* text : {"Hola, mi madre tiene espasmos en la cara, ¿qué puedo hacer?",
+                           "Bonjour, mon oeil tremble depuis trois jours, que faire ?"}) {
+    Turn t = e.handle(State{}, say(text));
+    REQUIRE(t.parts.size() == 1);
+    CHECK(t.parts[0].text == english_only);
+  }
+  // Mid-flow, the question is asked again.
+  Turn flow = e.handle(State{}, start("see-doctor"));
+  Turn t = e.handle(flow.state, say("no entiendo la pregunta, lo siento mucho"));
+  CHECK(t.parts.front().text == english_only);
+  CHECK(t.parts.back().type == PartType::kAsk);
+  // English in texting shorthand is English; an emergency in Spanish is an emergency.
+  CHECK(e.handle(State{}, say("wat shud i tel the doc abt my spasms")).parts[0].text !=
+        english_only);
+  Turn urgent = e.handle(State{}, say("mi madre no puede respirar, ayuda"));
+  CHECK(urgent.parts[0].type == PartType::kOutcome);
+}
