@@ -21,8 +21,6 @@ namespace {
 // Info nodes can chain; a loop the checker would refuse must still not hang.
 constexpr int kMaxSteps = 64;
 constexpr double kScriptedScore = 1.0;  // guide text picked by the flow, not by search
-// A second search hit is shown too when it scores this close to the first.
-constexpr double kSecondHitRatio = 0.8;
 // Parts a turn that walks a flow usually has (intro, info, ask; outcome,
 // tips, closing text): room for them up front saves growing the vector
 // (and moving parts) one at a time.
