@@ -15,8 +15,9 @@ jobs=$(nproc)
 # Packages to build and run guidechat.
 build_pkgs=(build-essential cmake pkg-config libboost-dev libsqlite3-dev nlohmann-json3-dev
             catch2 libcli11-dev libspdlog-dev libssl-dev libjemalloc-dev libstemmer-dev)
-# Extra packages for the tests: browser, reverse proxy, fuzzing, graphs.
-test_pkgs=(chromium nginx clang-14 libclang-rt-14-dev graphviz openssl curl procps)
+# Extra packages for the tests: browser, reverse proxy, fuzzing, graphs, the
+# word lists lang/english-*.txt are made from (tool/make-english-words.py).
+test_pkgs=(chromium nginx clang-14 libclang-rt-14-dev graphviz openssl curl procps scowl)
 
 need_install() {
   local missing=()
