@@ -84,6 +84,7 @@ Outcome Conversation::handle(std::string_view frame, const dialog::Engine& engin
     if (turn.error) return error_outcome(msg.id, turn.error->code, turn.error->message);
     state_ = std::move(turn.state);
     note_parts(turn.parts, &out);
+    if (out.fallback && msg.type == protocol::ClientType::kSay) out.question = msg.text;
     out.frame = protocol::build_reply(msg.id, token(), turn.parts);
     out.parts = std::move(turn.parts);
     return out;

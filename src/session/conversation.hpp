@@ -29,6 +29,7 @@ struct Outcome {
   bool resumed = false;                      // a hello resumed a token
   std::optional<std::string> outcome_level;  // reply holds an outcome
   std::vector<protocol::Part> parts;         // the reply's parts (empty for errors)
+  std::string question;                      // a `say` answered with a fallback: its text
 };
 
 class Conversation {
