@@ -47,6 +47,13 @@ inline constexpr std::size_t kMaxEmergenciesShown = 2;
 inline constexpr int kProtocolVersion = 1;
 // A client "id" (string or integer) is at most this many characters.
 inline constexpr std::size_t kMaxIdChars = 64;
+// A flow, node, slot or option id ("symptom-check"), in characters: what a
+// flow may declare, a `start` or `choose` may name and a session token holds.
+inline constexpr std::size_t kMaxNameChars = 64;
+// Options one `choose` may name (and so one answer in a token may hold).
+inline constexpr std::size_t kMaxChooseOptions = 32;
+// Answers one conversation state holds (one per slot).
+inline constexpr std::size_t kMaxStateAnswers = 32;
 // The "text" of one `say`, in bytes.
 inline constexpr std::size_t kMaxSayBytes = 4000;
 // JSON nesting deeper than this is refused as bad_message before parsing.

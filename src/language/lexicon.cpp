@@ -29,11 +29,8 @@ Result<std::string> read_optional(const std::filesystem::path& file) {
   return out;
 }
 
-}  // namespace
-
-namespace {
-
-// Calls `fn` with each line of `text` that is neither empty nor a comment.
+// Calls `fn` with each line of `text` without its comment ('#' to the end
+// of the line), skipping lines left empty.
 template <typename Fn>
 void for_each_line(std::string_view text, Fn fn) {
   std::size_t at = 0;
@@ -42,7 +39,8 @@ void for_each_line(std::string_view text, Fn fn) {
     if (nl == std::string_view::npos) nl = text.size();
     std::string_view line = text.substr(at, nl - at);
     at = nl + 1;
-    if (!line.empty() && line.front() != '#') fn(line);
+    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    if (!line.empty()) fn(line);
   }
 }
 
@@ -50,15 +48,9 @@ void for_each_line(std::string_view text, Fn fn) {
 
 Lexicon Lexicon::from_text(std::string_view everyday, std::string english, std::string_view names) {
   Lexicon lex;
-  std::size_t pos = 0;
-  while (pos < everyday.size()) {
-    auto nl = everyday.find('\n', pos);
-    if (nl == std::string_view::npos) nl = everyday.size();
-    std::string_view line = everyday.substr(pos, nl - pos);
-    pos = nl + 1;
-    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+  for_each_line(everyday, [&](std::string_view line) {
     for (auto& w : text::words(line)) lex.everyday_.insert(std::move(w));
-  }
+  });
   lex.english_ = std::move(english);
   for_each_line(lex.english_, [&](std::string_view line) {
     auto sp = line.find(' ');
