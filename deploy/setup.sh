@@ -2,7 +2,7 @@
 # guidechat set-up on Debian 12, as root. Idempotent: installs only what is
 # missing, then builds.
 #
-#   deploy/setup.sh run    install, build, start the server on http://127.0.0.1:8080
+#   deploy/setup.sh run    install, build the server only, start it on http://127.0.0.1:8080
 #   deploy/setup.sh test   install, build and run every test (what CI runs)
 #   deploy/setup.sh build  install and build only
 set -euo pipefail
@@ -15,8 +15,9 @@ jobs=$(nproc)
 # Packages to build and run guidechat.
 build_pkgs=(build-essential cmake pkg-config libboost-dev libsqlite3-dev nlohmann-json3-dev
             catch2 libcli11-dev libspdlog-dev libssl-dev libjemalloc-dev libstemmer-dev)
-# Extra packages for the tests: browser, reverse proxy, fuzzing, graphs.
-test_pkgs=(chromium nginx clang-14 libclang-rt-14-dev graphviz openssl curl procps)
+# Extra packages for the tests: browser, reverse proxy, fuzzing, graphs, the
+# word lists lang/english-*.txt are made from (tool/make-english-words.py).
+test_pkgs=(chromium nginx clang-14 libclang-rt-14-dev graphviz openssl curl procps scowl)
 
 need_install() {
   local missing=()
@@ -40,15 +41,20 @@ npm_deps() {
   fi
 }
 
+# build [TARGET...]: every target (tests and benchmarks too) when none is named.
 build() {
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build build -j "$jobs"
+  if (($#)); then
+    cmake --build build -j "$jobs" --target "$@"
+  else
+    cmake --build build -j "$jobs"
+  fi
 }
 
 case "$mode" in
   run)
     need_install "${build_pkgs[@]}"
-    build
+    build guidechat  # only what it serves: no tests, no benchmarks
     echo "setup: starting guidechat on http://127.0.0.1:8080 (Ctrl-C stops it)"
     exec build/src/cli/guidechat serve --host 127.0.0.1 --port 8080
     ;;

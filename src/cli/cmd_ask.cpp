@@ -93,7 +93,7 @@ void run_ask(const AskArgs& args) {
   auto now = session::Clock::now();
   (void)conversation.welcome(engine, now);
   nlohmann::json request{{"type", "say"}, {"text", question}};
-  session::Outcome out = conversation.handle(
+  session::TurnResult out = conversation.handle(
       request.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), engine, now);
   if (out.error) {
     auto frame = nlohmann::json::parse(out.frame);

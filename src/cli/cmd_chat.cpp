@@ -43,9 +43,9 @@ void run_jsonl(const session::Content& content) {
   std::string line;
   while (std::getline(std::cin, line)) {
     if (text::trim(line).empty()) continue;
-    session::Outcome out = line.size() > limits::kMaxMessageBytes
-                               ? conv.refuse(protocol::ErrorCode::kTooLarge, "message too large")
-                               : conv.handle(line, *content.engine, session::Clock::now());
+    session::TurnResult out = line.size() > limits::kMaxMessageBytes
+                                  ? conv.refuse(protocol::ErrorCode::kTooLarge, "message too large")
+                                  : conv.handle(line, *content.engine, session::Clock::now());
     std::cout << out.frame << "\n" << std::flush;
   }
 }

@@ -3,9 +3,10 @@
 // `file:line: message` or `file: flow/node: message`.
 //
 // --coverage also runs the conversation tests (tests/conversations/*.json)
-// through the engine and reports which flow nodes and options they visit;
-// anything below 100% fails. --via-chat runs the same transcripts through
-// `guidechat chat --jsonl` in a child process, the protocol as a client sees it.
+// through session::Conversation (session/transcript.hpp) and reports which
+// flow nodes and options they visit; anything below 100% fails. --via-chat
+// runs the same transcripts through `guidechat chat --jsonl` in a child
+// process, the protocol as a client sees it.
 //
 // Exit codes: 0 clean, 1 problems found (or a transcript failed, or
 // coverage below 100%).
@@ -28,9 +29,9 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "dialog/flow.hpp"
-#include "dialog/transcript.hpp"
 #include "knowledge/knowledge_base.hpp"
 #include "session/content.hpp"
+#include "session/transcript.hpp"
 
 namespace guidechat::cli {
 
@@ -46,7 +47,7 @@ struct CheckArgs {
 
 // Runs `guidechat chat --jsonl` as a child and talks to it over pipes: one
 // line out, one line back.
-class ChatProcessDriver : public dialog::Driver {
+class ChatProcessDriver : public session::Driver {
  public:
   ChatProcessDriver(const CheckArgs& args) : args_(args) {}
   ~ChatProcessDriver() override { stop(); }
@@ -119,25 +120,25 @@ bool run_coverage(const CheckArgs& args) {
     std::cout << "coverage: cannot load the content: " << content.error() << "\n";
     return false;
   }
-  auto transcripts = dialog::load_transcripts(args.conversations_dir);
+  auto transcripts = session::load_transcripts(args.conversations_dir);
   if (!transcripts.ok()) {
     std::cout << transcripts.error() << "\n";
     return false;
   }
   const dialog::FlowSet& flows = *(*content)->flows;
-  dialog::Coverage coverage;
+  session::Coverage coverage;
   bool ok = true;
   std::size_t passed = 0;
   for (const auto& t : *transcripts) {
     std::vector<std::string> failures;
     {
-      dialog::EngineDriver driver(*(*content)->engine, &coverage);
-      failures = dialog::run_transcript(t, driver);
+      session::ConversationDriver driver(*(*content)->engine, &coverage);
+      failures = session::run_transcript(t, driver);
     }
     if (failures.empty() && args.via_chat) {
       ChatProcessDriver driver(args);
       try {
-        failures = dialog::run_transcript(t, driver);
+        failures = session::run_transcript(t, driver);
       } catch (const std::exception& e) {
         failures.push_back(t.file + ": guidechat chat --jsonl: " + e.what());
       }
@@ -148,7 +149,7 @@ bool run_coverage(const CheckArgs& args) {
     ok = ok && failures.empty();
   }
   std::cout << "conversations: " << passed << "/" << transcripts->size() << " passed"
-            << (args.via_chat ? " (engine and chat --jsonl)" : "") << "\n";
+            << (args.via_chat ? " (session::Conversation and chat --jsonl)" : "") << "\n";
   for (const auto& f : flows.flows()) {
     // Per-flow figures: the same visits, counted against one flow.
     auto missing = coverage.missing(flows);

@@ -12,7 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "common/limits.hpp"
-#include "server/gap_report.hpp"
+#include "knowledge/gap_report.hpp"
 
 namespace guidechat::cli {
 
@@ -21,16 +21,16 @@ namespace {
 struct GapsArgs {
   std::vector<std::string> files;
   std::size_t top = 20;
-  std::uint64_t min_count = limits::kGapMinCount;
+  std::uint64_t min_count = limits::kGapMinConversations;
   bool json = false;
 };
 
 constexpr const char* kGuideWordsOnly = "(only words the guide already uses)";
 
 void run_gaps(const GapsArgs& args) {
-  server::GapTotals totals;
+  knowledge::GapTotals totals;
   for (const auto& file : args.files) {
-    auto t = server::GapTotals::read(file);
+    auto t = knowledge::GapTotals::read(file);
     if (!t.ok()) {
       std::cerr << "guidechat gaps: " << t.error() << "\n";
       set_exit_code(1);
@@ -45,7 +45,7 @@ void run_gaps(const GapsArgs& args) {
                         {"files", args.files.size()},
                         {"gaps", nlohmann::json::array()}};
     for (const auto& [words, count] : top)
-      j["gaps"].push_back({{"words", words}, {"count", count}});
+      j["gaps"].push_back({{"words", words}, {"conversations", count}, {"count", count}});
     std::cout << j.dump(2) << "\n";
     return;
   }
@@ -53,16 +53,18 @@ void run_gaps(const GapsArgs& args) {
   for (const auto& g : top) shown += g.second;
   std::cout << "Questions the guide could not answer, since " << totals.since << " ("
             << args.files.size() << (args.files.size() == 1 ? " report" : " reports") << ")\n"
-            << "  fallbacks counted: " << totals.fallbacks << "; in the groups below: " << shown
-            << "\n\n";
+            << "  fallbacks counted: " << totals.fallbacks
+            << "; conversations in the groups below: " << shown << "\n\n";
   if (top.empty()) {
-    std::cout << "  No group of key words was asked " << args.min_count << " times or more yet.\n";
+    std::cout << "  No group of key words was asked in " << args.min_count
+              << " conversations or more yet.\n";
     return;
   }
-  std::printf("  %7s  %s\n", "asked", "key words");
+  std::printf("  %7s  %s\n", "people", "key words");
   for (const auto& [words, count] : top) {
+    // A file may have been edited by hand: never print its bytes raw.
     std::printf("  %7llu  %s\n", static_cast<unsigned long long>(count),
-                words.empty() ? kGuideWordsOnly : words.c_str());
+                words.empty() ? kGuideWordsOnly : knowledge::printable_group(words).c_str());
   }
   std::cout << "\nAdd a section that answers these to knowledge/ (or a synonym to "
                "knowledge/synonyms.txt when the guide already covers it in other words), run "
@@ -79,7 +81,8 @@ void add_gaps_command(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--top", args->top, "How many groups to show")->capture_default_str();
-  cmd->add_option("--min-count", args->min_count, "Show groups asked at least this often")
+  cmd->add_option("--min-count", args->min_count,
+                  "Show groups asked in at least this many conversations")
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "Print JSON instead of a table");
   cmd->callback([args] { run_gaps(*args); });

@@ -47,6 +47,13 @@ inline constexpr std::size_t kMaxEmergenciesShown = 2;
 inline constexpr int kProtocolVersion = 1;
 // A client "id" (string or integer) is at most this many characters.
 inline constexpr std::size_t kMaxIdChars = 64;
+// A flow, node, slot or option id ("symptom-check"), in characters: what a
+// flow may declare, a `start` or `choose` may name and a session token holds.
+inline constexpr std::size_t kMaxNameChars = 64;
+// Options one `choose` may name (and so one answer in a token may hold).
+inline constexpr std::size_t kMaxChooseOptions = 32;
+// Answers one conversation state holds (one per slot).
+inline constexpr std::size_t kMaxStateAnswers = 32;
 // The "text" of one `say`, in bytes.
 inline constexpr std::size_t kMaxSayBytes = 4000;
 // JSON nesting deeper than this is refused as bad_message before parsing.
@@ -88,13 +95,20 @@ inline constexpr std::size_t kMaxWebTotalBytes = 32 * 1024 * 1024;
 
 // --- Content-gap report (opt-in: --gap-report) ------------------------------
 // A group of key words is written to the report file only once this many
-// fallback questions shared it: a word only one person used (a name, a
-// place) stays in memory and is never stored.
-inline constexpr std::size_t kGapMinCount = 3;
+// distinct conversations (from as many client addresses) shared it: a word
+// only one person used (a name, a place) stays in memory and is never stored.
+inline constexpr std::size_t kGapMinConversations = 3;
 // The rarest key words of a question that form its group.
 inline constexpr std::size_t kGapMaxKeyWords = 3;
-// Groups kept in memory; beyond this, groups seen once are forgotten.
+// Groups kept in memory; beyond this, the least-counted one is forgotten.
 inline constexpr std::size_t kGapMaxGroups = 5000;
+// Conversations (and their addresses) remembered per group to count each once.
+inline constexpr std::size_t kGapAskersKept = 32;
+// New groups one client address may start per window, and the addresses
+// tracked in a window (more wait for the next window).
+inline constexpr std::size_t kGapMaxNewGroupsPerAddress = 20;
+inline constexpr std::size_t kGapMaxAddresses = 20000;
+inline constexpr std::chrono::hours kGapAddressWindow{1};
 // How often the report file is rewritten while the server runs.
 inline constexpr std::chrono::seconds kGapFlushInterval{60};
 

@@ -30,7 +30,7 @@ constexpr std::size_t kTypicalParts = 4;
 constexpr std::string_view kUnknownOption = "?";
 
 // The id of the next node (a view of the flow's), or empty.
-std::string_view route(const std::vector<Route>& routes, const std::vector<Answer>& answers) {
+std::string_view route(const std::vector<Route>& routes, const std::vector<SlotAnswer>& answers) {
   for (const Route& r : routes) {
     if (r.when.holds(answers)) return r.next;
   }
@@ -38,7 +38,7 @@ std::string_view route(const std::vector<Route>& routes, const std::vector<Answe
 }
 
 void set_answer(State* s, const std::string& slot, std::vector<std::string> ids) {
-  for (Answer& a : s->answers) {
+  for (SlotAnswer& a : s->answers) {
     if (a.slot == slot) {
       a.options = std::move(ids);
       return;
@@ -212,7 +212,7 @@ Turn Engine::start(State state, const Flow& flow) const {
   t.parts.reserve(kTypicalParts);
   // A new run of a flow forgets that flow's earlier answers, so its routing
   // only ever sees answers given in this run.
-  std::erase_if(state.answers, [&](const Answer& a) {
+  std::erase_if(state.answers, [&](const SlotAnswer& a) {
     return std::any_of(flow.nodes.begin(), flow.nodes.end(),
                        [&](const Node& n) { return n.type == NodeType::kAsk && n.slot == a.slot; });
   });
@@ -322,7 +322,7 @@ void Engine::escalate(const SafetyFindings& found, Turn* turn) const {
   // What was said is remembered for the summary: emergency kinds, then the
   // guide's urgent signs, each once, in the files' order.
   std::vector<std::string> said;
-  for (const Answer& a : s.answers) {
+  for (const SlotAnswer& a : s.answers) {
     if (a.slot == kRedFlagSlot) said = a.options;
   }
   for (const EmergencyKind* e : found.emergencies) said.push_back(e->id);

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/limits.hpp"
+
 namespace guidechat::dialog {
 
 using nlohmann::json;
@@ -20,7 +22,7 @@ constexpr const char* kClinicFile = "clinic.json";
 constexpr int kMaxConditionDepth = 16;
 
 bool slug(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
+  if (id.empty() || id.size() > limits::kMaxNameChars) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
   });
@@ -50,12 +52,12 @@ int line_of(std::string_view content, std::size_t byte) {
 
 }  // namespace
 
-bool Condition::holds(const std::vector<Answer>& answers) const {
+bool Condition::holds(const std::vector<SlotAnswer>& answers) const {
   switch (kind) {
     case Kind::kAlways:
       return true;
     case Kind::kSlot:
-      for (const Answer& a : answers) {
+      for (const SlotAnswer& a : answers) {
         if (a.slot != slot) continue;
         for (const auto& o : a.options) {
           if (std::find(options.begin(), options.end(), o) != options.end()) return true;
@@ -95,7 +97,7 @@ const Flow* FlowSet::find(std::string_view flow_id) const {
   return nullptr;
 }
 
-const Node* FlowSet::ask_for(const Answer& answer) const {
+const Node* FlowSet::ask_for(const SlotAnswer& answer) const {
   for (const auto& f : flows_) {
     for (const auto& n : f.nodes) {
       if (n.type != NodeType::kAsk || n.slot != answer.slot) continue;

@@ -39,7 +39,7 @@ struct Condition {
   std::vector<std::string> options;
   std::vector<Condition> children;
 
-  bool holds(const std::vector<Answer>& answers) const;
+  bool holds(const std::vector<SlotAnswer>& answers) const;
 };
 
 // One step out of a node: the first route whose condition holds is taken.
@@ -189,7 +189,7 @@ class FlowSet {
 
   // The question and option labels for a slot's answer, searched across
   // flows (the first ask node filling `slot` that knows every option).
-  const Node* ask_for(const Answer& answer) const;
+  const Node* ask_for(const SlotAnswer& answer) const;
 
  private:
   friend class FlowReader;

@@ -46,7 +46,6 @@ Tokens tokenize(std::string_view input, const WordSet& breaks) {
   constexpr std::size_t kTypicalWords = 16;
   Tokens t;
   t.words.reserve(kTypicalWords);
-  t.hashes.reserve(kTypicalWords);
   t.clause.reserve(kTypicalWords);
   std::string folded;  // one clause at a time (as text::words would fold it)
   int clause = 0;
@@ -57,10 +56,8 @@ Tokens tokenize(std::string_view input, const WordSet& breaks) {
     folded.clear();
     text::fold_append(input.substr(begin, i - begin), &folded);
     text::for_each_word(folded, [&](std::string_view w) {
-      WordKey key = word_key(w);
-      if (breaks.contains(key)) ++clause;
+      if (breaks.contains(w)) ++clause;
       t.words.emplace_back(w);
-      t.hashes.push_back(key.hash);
       t.clause.push_back(clause);
     });
     ++clause;
@@ -82,16 +79,7 @@ void PhraseSet::add(std::string_view phrase, int tag) {
   const std::string& first = p.words.front();
   by_first_[first].push_back(i);
   if (first.size() >= kMinTypoWord) {
-    std::uint32_t key = typo_key(first[0], first.size());
-    auto at = std::lower_bound(typo_keys_.begin(), typo_keys_.end(), key);
-    auto bucket = by_typo_key_.begin() + (at - typo_keys_.begin());
-    if (at == typo_keys_.end() || *at != key) {
-      typo_keys_.insert(at, key);
-      bucket = by_typo_key_.insert(bucket, std::vector<std::size_t>());
-    }
-    bucket->push_back(i);
-    typo_lengths_[static_cast<unsigned char>(first[0])] |=
-        std::uint64_t{1} << std::min<std::size_t>(first.size(), 63);
+    by_typo_key_[typo_key(first[0], first.size())].push_back(i);
   }
   phrases_.push_back(std::move(p));
 }
@@ -107,7 +95,7 @@ bool PhraseSet::match_at(const Tokens& t, std::size_t pos, const Phrase& p) cons
 bool PhraseSet::negated_at(const Tokens& t, std::size_t pos) const {
   std::size_t from = pos > kNegationWindow ? pos - kNegationWindow : 0;
   for (std::size_t i = from; i < pos; ++i) {
-    if (t.clause[i] == t.clause[pos] && negators_.contains(t.key(i))) return true;
+    if (t.clause[i] == t.clause[pos] && negators_.contains(t.words[i])) return true;
   }
   return false;
 }
@@ -128,13 +116,11 @@ std::vector<PhraseHit> PhraseSet::find(const Tokens& t) const {
         if (match_at(t, pos, p)) best = &p;
       }
     };
-    if (const auto* candidates = by_first_.find(t.key(pos))) consider(*candidates);
+    if (auto it = by_first_.find(w); it != by_first_.end()) consider(it->second);
     if (w.size() >= kMinTypoWord - 1) {
       for (std::size_t len = w.size() - 1; len <= w.size() + 1; ++len) {
-        if (!may_have_typo_key(w[0], len)) continue;
-        const std::uint32_t key = typo_key(w[0], len);
-        auto at = std::lower_bound(typo_keys_.begin(), typo_keys_.end(), key);
-        if (at != typo_keys_.end() && *at == key) consider(by_typo_key_[at - typo_keys_.begin()]);
+        auto it = by_typo_key_.find(typo_key(w[0], len));
+        if (it != by_typo_key_.end()) consider(it->second);
       }
     }
     if (best == nullptr) {

@@ -44,7 +44,7 @@ Intent Router::classify(const Tokens& tokens) const {
       break;
     }
   }
-  in.question = tokens.question || question_words_.contains(tokens.key(0));
+  in.question = tokens.question || question_words_.contains(tokens.words[0]);
   // Only a question asks when to see a doctor, and only a personal message
   // describes symptoms: the phrase scans below are skipped when they cannot
   // change the intent.
@@ -57,7 +57,7 @@ Intent Router::classify(const Tokens& tokens) const {
   // keeps twitching" is about someone's own symptoms.
   bool personal = false;
   for (std::size_t i = 0; i < tokens.words.size() && !personal; ++i) {
-    personal = person_words_.contains(tokens.key(i));
+    personal = person_words_.contains(tokens.words[i]);
   }
   if (personal) {
     for (const PhraseHit& h : symptoms_.find(tokens)) {

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
+#include <unordered_map>
 
-#include "dialog/phrases.hpp"
+#include "common/limits.hpp"
 
 namespace guidechat::dialog {
 
@@ -82,9 +84,9 @@ constexpr std::size_t kCommonCount = sizeof(kCommon) / sizeof(kCommon[0]);
 static_assert(kCommonCount < 128);
 
 constexpr std::uint8_t kVersion = 1;
-constexpr std::size_t kMaxId = 64;
-constexpr std::size_t kMaxAnswers = 32;
-constexpr std::size_t kMaxOptions = 32;
+constexpr std::size_t kMaxId = limits::kMaxNameChars;
+constexpr std::size_t kMaxAnswers = limits::kMaxStateAnswers;
+constexpr std::size_t kMaxOptions = limits::kMaxChooseOptions;
 
 bool valid_id(std::string_view id) {
   if (id.empty() || id.size() > kMaxId) return false;
@@ -94,17 +96,16 @@ bool valid_id(std::string_view id) {
 }
 
 // The index of `s` in kCommon, or kCommonCount. Encoding looks up every id
-// of every turn's state: a WordMap (the phrase sets' table) instead of a scan
-// of the whole list.
+// of every turn's state: a hash map instead of a scan of the whole list.
 std::size_t common_index(std::string_view s) {
   if (s.empty()) return kCommonCount;  // no flow or node: common in every state
-  static const WordMap<std::size_t> kIndex = [] {
-    WordMap<std::size_t> m;
-    for (std::size_t i = 0; i < kCommonCount; ++i) m[kCommon[i]] = i;
+  static const std::unordered_map<std::string_view, std::size_t> kIndex = [] {
+    std::unordered_map<std::string_view, std::size_t> m;
+    for (std::size_t i = 0; i < kCommonCount; ++i) m.emplace(kCommon[i], i);
     return m;
   }();
-  const std::size_t* i = kIndex.find(word_key(s));
-  return i != nullptr ? *i : kCommonCount;
+  auto it = kIndex.find(s);
+  return it != kIndex.end() ? it->second : kCommonCount;
 }
 
 void put(std::string* out, std::string_view s) {
@@ -159,7 +160,7 @@ std::string encode_state(const State& state) {
   std::size_t count = std::min(state.answers.size(), kMaxAnswers);
   out.push_back(static_cast<char>(count));
   for (std::size_t i = 0; i < count; ++i) {
-    const Answer& a = state.answers[i];
+    const SlotAnswer& a = state.answers[i];
     put(&out, a.slot);
     std::size_t n = std::min(a.options.size(), kMaxOptions);
     out.push_back(static_cast<char>(n));
@@ -178,12 +179,12 @@ Result<State> decode_state(std::string_view bytes) {
   std::size_t count;
   if (!r.byte(&count) || count > kMaxAnswers) return Error{"state: bad answer count"};
   for (std::size_t i = 0; i < count; ++i) {
-    Answer a;
+    SlotAnswer a;
     std::size_t n;
     if (!r.str(&a.slot, false) || !r.byte(&n) || n == 0 || n > kMaxOptions) {
       return Error{"state: bad answer"};
     }
-    for (const Answer& prev : s.answers) {
+    for (const SlotAnswer& prev : s.answers) {
       if (prev.slot == a.slot) return Error{"state: duplicate slot"};
     }
     for (std::size_t j = 0; j < n; ++j) {

@@ -14,17 +14,17 @@
 
 namespace guidechat::dialog {
 
-struct Answer {
+struct SlotAnswer {
   std::string slot;                  // the slot the ask node fills
   std::vector<std::string> options;  // option ids chosen, in the flow's order
 
-  bool operator==(const Answer&) const = default;
+  bool operator==(const SlotAnswer&) const = default;
 };
 
 struct State {
-  std::string flow;             // empty when no flow is active
-  std::string node;             // the pending ask node, empty when none
-  std::vector<Answer> answers;  // in the order given; one entry per slot
+  std::string flow;                 // empty when no flow is active
+  std::string node;                 // the pending ask node, empty when none
+  std::vector<SlotAnswer> answers;  // in the order given; one entry per slot
 
   bool operator==(const State&) const = default;
 };

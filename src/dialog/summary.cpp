@@ -38,7 +38,7 @@ protocol::Part build_summary(const FlowSet& flows, const State& state) {
   std::string text(kPreamble);
   const std::size_t sentences = text.size();
   std::vector<const std::string*> labels;
-  for (const Answer& a : state.answers) {
+  for (const SlotAnswer& a : state.answers) {
     labels.clear();
     std::string_view question, intro;
     if (a.slot == kRedFlagSlot) {

@@ -29,28 +29,30 @@ Result<std::string> read_optional(const std::filesystem::path& file) {
   return out;
 }
 
+// Calls `fn` with each line of `text` without its comment ('#' to the end
+// of the line), skipping lines left empty.
+template <typename Fn>
+void for_each_line(std::string_view text, Fn fn) {
+  std::size_t at = 0;
+  while (at < text.size()) {
+    auto nl = text.find('\n', at);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(at, nl - at);
+    at = nl + 1;
+    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    if (!line.empty()) fn(line);
+  }
+}
+
 }  // namespace
 
-Lexicon Lexicon::from_text(std::string_view everyday, std::string english) {
+Lexicon Lexicon::from_text(std::string_view everyday, std::string english, std::string_view names) {
   Lexicon lex;
-  std::size_t pos = 0;
-  while (pos < everyday.size()) {
-    auto nl = everyday.find('\n', pos);
-    if (nl == std::string_view::npos) nl = everyday.size();
-    std::string_view line = everyday.substr(pos, nl - pos);
-    pos = nl + 1;
-    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+  for_each_line(everyday, [&](std::string_view line) {
     for (auto& w : text::words(line)) lex.everyday_.insert(std::move(w));
-  }
+  });
   lex.english_ = std::move(english);
-  std::string_view all(lex.english_);
-  std::size_t at = 0;
-  while (at < all.size()) {
-    auto nl = all.find('\n', at);
-    if (nl == std::string_view::npos) nl = all.size();
-    std::string_view line = all.substr(at, nl - at);
-    at = nl + 1;
-    if (line.empty() || line.front() == '#') continue;  // the comments at the top
+  for_each_line(lex.english_, [&](std::string_view line) {
     auto sp = line.find(' ');
     int cls = 0;
     for (std::size_t i = sp == std::string_view::npos ? line.size() : sp + 1;
@@ -58,7 +60,8 @@ Lexicon Lexicon::from_text(std::string_view everyday, std::string english) {
       cls = cls * 10 + (line[i] - '0');
     }
     lex.classes_.emplace(line.substr(0, sp), static_cast<std::uint8_t>(cls > 0 ? cls : 60));
-  }
+  });
+  for_each_line(names, [&](std::string_view line) { lex.names_.emplace(line); });
   return lex;
 }
 
@@ -67,7 +70,9 @@ Result<Lexicon> Lexicon::load(const std::filesystem::path& dir) {
   if (!everyday) return Error{everyday.error()};
   auto english = read_optional(dir / "english-words.txt");
   if (!english) return Error{english.error()};
-  return from_text(*everyday, std::move(*english));
+  auto names = read_optional(dir / "english-names.txt");
+  if (!names) return Error{names.error()};
+  return from_text(*everyday, std::move(*english), *names);
 }
 
 bool Lexicon::everyday(std::string_view word) const {

@@ -18,8 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kMaxChooseOptions = 32;
-
 Parsed fail(ErrorCode code, std::string message, MessageId id = {}) {
   Parsed p;
   p.error = ProtocolError{code, std::move(message)};
@@ -96,7 +94,7 @@ bool read_name(Value& v, const char* field, std::string* out, std::string* why) 
     *why = std::string("\"") + field + "\" must be a string";
     return false;
   }
-  if (v.text.empty() || v.text.size() > limits::kMaxIdChars) {
+  if (v.text.empty() || v.text.size() > limits::kMaxNameChars) {
     *why = std::string("\"") + field + "\" must be 1 to 64 characters";
     return false;
   }
@@ -304,11 +302,12 @@ Parsed parse_client(std::string_view frame) {
     if (f.options.kind != Value::Kind::kArray) {
       return fail(ErrorCode::kBadMessage, "\"options\" must be an array", id);
     }
-    if (f.option_items.empty() || f.option_items.size() > kMaxChooseOptions) {
+    if (f.option_items.empty() || f.option_items.size() > limits::kMaxChooseOptions) {
       return fail(ErrorCode::kBadMessage, "\"options\" must hold 1 to 32 option ids", id);
     }
     for (auto& o : f.option_items) {
-      if (o.kind != Value::Kind::kString || o.text.empty() || o.text.size() > limits::kMaxIdChars) {
+      if (o.kind != Value::Kind::kString || o.text.empty() ||
+          o.text.size() > limits::kMaxNameChars) {
         return fail(ErrorCode::kBadMessage, "each option must be a string of 1 to 64 characters",
                     id);
       }

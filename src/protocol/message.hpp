@@ -5,6 +5,7 @@
 // Thread-safety: plain values.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -94,6 +95,9 @@ enum class ErrorCode {
   kBadSession,
   kInternal,
 };
+
+// How many codes there are (kInternal stays the last).
+inline constexpr std::size_t kErrorCodeCount = static_cast<std::size_t>(ErrorCode::kInternal) + 1;
 
 // The wire name of a code, e.g. "bad_json".
 std::string_view code_name(ErrorCode code);

@@ -44,7 +44,7 @@ class Metrics {
   static void render_search_cache(std::string* out, std::uint64_t hits, std::uint64_t misses);
 
  private:
-  static constexpr std::size_t kErrorCodes = 9;
+  static constexpr std::size_t kErrorCodes = protocol::kErrorCodeCount;
   // Turns take tens of microseconds; the low buckets keep that visible.
   static constexpr std::array<double, 14> kBuckets = {0.000025, 0.00005, 0.0001, 0.00025, 0.0005,
                                                       0.001,    0.0025,  0.005,  0.01,    0.025,

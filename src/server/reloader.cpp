@@ -79,7 +79,7 @@ Status Reloader::reload() {
     return Status::Fail(next.error());
   }
   const auto& content = *next;
-  if (auto* gaps = state_->gaps()) gaps->set_knowledge(content->knowledge);
+  if (auto* gaps = state_->gaps()) gaps->set_index(content->index);
   state_->swap_content(content);
   state_->metrics().content_reload(true);
   log::info(

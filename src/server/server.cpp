@@ -122,9 +122,9 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   auto impl = std::make_unique<Impl>(threads);
   impl->load_ms = load_ms;
-  std::unique_ptr<GapReport> gaps;
+  std::unique_ptr<knowledge::GapReport> gaps;
   if (!options.gap_report_file.empty()) {
-    auto opened = GapReport::open(options.gap_report_file, (*content)->knowledge);
+    auto opened = knowledge::GapReport::open(options.gap_report_file, (*content)->index);
     if (!opened.ok()) return Error{"--gap-report: " + opened.error()};
     gaps = std::move(*opened);
   }

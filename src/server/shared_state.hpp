@@ -11,9 +11,9 @@
 #include <atomic>
 #include <memory>
 
+#include "knowledge/gap_report.hpp"
 #include "server/client_address.hpp"
 #include "server/connection_limiter.hpp"
-#include "server/gap_report.hpp"
 #include "server/metrics.hpp"
 #include "server/origin_check.hpp"
 #include "server/served_content.hpp"
@@ -39,8 +39,8 @@ class SharedState {
   SessionRegistry& registry() { return registry_; }
   // The content-gap report, or nullptr when --gap-report is not set. Set
   // once by Server::create before any connection exists.
-  GapReport* gaps() const { return gaps_.get(); }
-  void set_gaps(std::unique_ptr<GapReport> gaps) { gaps_ = std::move(gaps); }
+  knowledge::GapReport* gaps() const { return gaps_.get(); }
+  void set_gaps(std::unique_ptr<knowledge::GapReport> gaps) { gaps_ = std::move(gaps); }
 
   std::shared_ptr<const session::Content> content() const { return content_.load(); }
   void swap_content(std::shared_ptr<const session::Content> next) {
@@ -60,7 +60,7 @@ class SharedState {
   Metrics metrics_;
   SessionRegistry registry_;
   std::atomic<std::shared_ptr<const session::Content>> content_;
-  std::unique_ptr<GapReport> gaps_;
+  std::unique_ptr<knowledge::GapReport> gaps_;
   std::atomic<bool> stopping_{false};
 };
 

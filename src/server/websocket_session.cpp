@@ -175,8 +175,9 @@ void WebSocketSession::on_message() {
   auto content = state_->content();  // a reload in between does not affect this turn
   auto out = conversation_.handle(frame, *content->engine, session::Clock::now());
   auto latency = std::chrono::steady_clock::now() - arrived;
-  if (out.fallback && state_->gaps()) {
-    state_->gaps()->record_frame(frame);  // key words only
+  if (!out.question.empty() && state_->gaps()) {
+    // Key words only; the connection stands for the conversation.
+    state_->gaps()->record(out.question, {std::to_string(registry_id_), peer_ip_});
   }
   ++turns_;
   state_->metrics().turn(latency, out.error, out.fallback, out.resumed,

@@ -11,15 +11,15 @@ using protocol::PartType;
 
 namespace {
 
-void note_parts(const std::vector<protocol::Part>& parts, Outcome* out) {
+void note_parts(const std::vector<protocol::Part>& parts, TurnResult* out) {
   for (const auto& p : parts) {
     if (p.type == PartType::kFallback) out->fallback = true;
     if (p.type == PartType::kOutcome) out->outcome_level = p.level;
   }
 }
 
-Outcome error_outcome(const protocol::MessageId& id, ErrorCode code, std::string_view message) {
-  Outcome out;
+TurnResult error_result(const protocol::MessageId& id, ErrorCode code, std::string_view message) {
+  TurnResult out;
   out.frame = protocol::build_error(id, code, message);
   out.error = code;
   return out;
@@ -34,32 +34,32 @@ std::string Conversation::token() const {
   return sealer_.seal(dialog::encode_state(state_), now_, ttl_);
 }
 
-Outcome Conversation::welcome(const dialog::Engine& engine, Clock::time_point now) {
+TurnResult Conversation::welcome(const dialog::Engine& engine, Clock::time_point now) {
   now_ = now;
   state_ = dialog::State{};
-  Outcome out;
+  TurnResult out;
   auto parts = engine.greeting();
   out.frame = protocol::build_welcome(token(), engine.flows(), parts);
   return out;
 }
 
-Outcome Conversation::refuse(ErrorCode code, std::string_view message,
-                             const protocol::MessageId& reply_to) const {
-  return error_outcome(reply_to, code, message);
+TurnResult Conversation::refuse(ErrorCode code, std::string_view message,
+                                const protocol::MessageId& reply_to) const {
+  return error_result(reply_to, code, message);
 }
 
-Outcome Conversation::handle(std::string_view frame, const dialog::Engine& engine,
-                             Clock::time_point now) {
+TurnResult Conversation::handle(std::string_view frame, const dialog::Engine& engine,
+                                Clock::time_point now) {
   now_ = now;
   protocol::Parsed parsed = protocol::parse_client(frame);
-  if (!parsed.message) return error_outcome(parsed.id, parsed.error->code, parsed.error->message);
+  if (!parsed.message) return error_result(parsed.id, parsed.error->code, parsed.error->message);
   const protocol::ClientMessage& msg = *parsed.message;
   if (msg.type == protocol::ClientType::kSay && msg.text.size() > max_say_bytes_) {
-    return error_outcome(msg.id, ErrorCode::kTooLarge,
-                         "\"text\" is longer than " + std::to_string(max_say_bytes_) + " bytes");
+    return error_result(msg.id, ErrorCode::kTooLarge,
+                        "\"text\" is longer than " + std::to_string(max_say_bytes_) + " bytes");
   }
   try {
-    Outcome out;
+    TurnResult out;
     if (msg.type == protocol::ClientType::kHello) {
       if (!msg.session.empty()) {
         auto plain = sealer_.open(msg.session, now);
@@ -67,29 +67,36 @@ Outcome Conversation::handle(std::string_view frame, const dialog::Engine& engin
         if (!state.ok()) {
           // The conversation cannot be recovered: go on with a fresh one.
           state_ = dialog::State{};
-          return error_outcome(msg.id, ErrorCode::kBadSession,
-                               "session token is not valid; a new conversation has started");
+          return error_result(msg.id, ErrorCode::kBadSession,
+                              "session token is not valid; a new conversation has started");
         }
         state_ = std::move(*state);
         out.resumed = true;
       }
       dialog::Turn turn = engine.resume(state_);
       state_ = std::move(turn.state);
+      out.trace = std::move(turn.trace);
       note_parts(turn.parts, &out);
       out.frame = protocol::build_reply(msg.id, token(), turn.parts);
       out.parts = std::move(turn.parts);
       return out;
     }
     dialog::Turn turn = engine.handle(state_, msg);
-    if (turn.error) return error_outcome(msg.id, turn.error->code, turn.error->message);
+    if (turn.error) {
+      TurnResult refused = error_result(msg.id, turn.error->code, turn.error->message);
+      refused.trace = std::move(turn.trace);
+      return refused;
+    }
+    out.trace = std::move(turn.trace);
     state_ = std::move(turn.state);
     note_parts(turn.parts, &out);
+    if (out.fallback && msg.type == protocol::ClientType::kSay) out.question = msg.text;
     out.frame = protocol::build_reply(msg.id, token(), turn.parts);
     out.parts = std::move(turn.parts);
     return out;
   } catch (const std::exception&) {
     // Keep the last good state; the client may simply retry.
-    return error_outcome(msg.id, ErrorCode::kInternal, "internal error");
+    return error_result(msg.id, ErrorCode::kInternal, "internal error");
   }
 }
 

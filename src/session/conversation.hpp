@@ -21,14 +21,19 @@
 
 namespace guidechat::session {
 
-// What a turn produced, with what the server counts for metrics.
-struct Outcome {
+// What one turn produced: the frame to send, and what the server counts for
+// metrics and the gap report. (The triage outcome is a reply part.)
+struct TurnResult {
   std::string frame;                         // one JSON text frame
   std::optional<protocol::ErrorCode> error;  // set when frame is an error
   bool fallback = false;                     // reply holds a fallback part
   bool resumed = false;                      // a hello resumed a token
   std::optional<std::string> outcome_level;  // reply holds an outcome
   std::vector<protocol::Part> parts;         // the reply's parts (empty for errors)
+  std::string question;                      // a `say` answered with a fallback: its text
+  // Flow nodes and options the turn passed (views into the engine's flows:
+  // valid while the engine is), for the transcripts' coverage.
+  std::vector<dialog::Visit> trace;
 };
 
 class Conversation {
@@ -36,13 +41,13 @@ class Conversation {
   Conversation(const TokenSealer& sealer, std::chrono::seconds ttl);
 
   // The `welcome` frame for a new connection.
-  Outcome welcome(const dialog::Engine& engine, Clock::time_point now);
+  TurnResult welcome(const dialog::Engine& engine, Clock::time_point now);
   // Exactly one reply or error frame for one client frame. Never throws.
-  Outcome handle(std::string_view frame, const dialog::Engine& engine, Clock::time_point now);
+  TurnResult handle(std::string_view frame, const dialog::Engine& engine, Clock::time_point now);
   // An error frame for a failure detected outside the codec (too_large,
   // rate_limited), answering the client's id when the caller could read it.
-  Outcome refuse(protocol::ErrorCode code, std::string_view message,
-                 const protocol::MessageId& reply_to = {}) const;
+  TurnResult refuse(protocol::ErrorCode code, std::string_view message,
+                    const protocol::MessageId& reply_to = {}) const;
 
   const dialog::State& state() const { return state_; }
 

@@ -426,40 +426,57 @@ async function scenarioGaps(opt, WebSocket) {
   const dir = tempDir('gaps');
   const port = await freePort();
   const file = path.join(dir, 'gaps.json');
+  // As behind nginx: the replica trusts the loopback proxy's X-Forwarded-For,
+  // so each conversation below comes from the address it names.
   const replica = new Replica({ binary: opt.guidechat, port, key: randomKey(), name: 'replica',
-    extraArgs: ['--gap-report', file] });
+    extraArgs: ['--gap-report', file, '--trust-proxy', '127.0.0.1'] });
   await replica.start();
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-  const frames = [];
-  ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
-  await new Promise((r) => ws.once('open', r));
-  const questions = ['Does acupuncture work?', 'is ACUPUNCTURE any good', 'acupuncture?',
-    'Can my neighbour Rupert Smythe-Jones try acupuncture on 07700 900123?',
-    'Does homeopathy work?'];
-  for (const [i, text] of questions.entries()) ws.send(JSON.stringify({ type: 'say', id: i, text }));
-  const deadline = Date.now() + 5000;
-  while (frames.length < questions.length + 1 && Date.now() < deadline) await sleep(10);
-  const fallbacks = frames.filter((f) => f.parts?.some((p) => p.type === 'fallback')).length;
-  ws.close();
+  // One conversation: its frames, after sending `questions` from `address`.
+  const converse = async (address, questions) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { 'X-Forwarded-For': address } });
+    const frames = [];
+    ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
+    await new Promise((r) => ws.once('open', r));
+    for (const [i, text] of questions.entries()) ws.send(JSON.stringify({ type: 'say', id: i, text }));
+    const deadline = Date.now() + 5000;
+    while (frames.length < questions.length + 1 && Date.now() < deadline) await sleep(10);
+    ws.close();
+    return frames;
+  };
+  const isFallback = (f) => f.parts?.some((p) => p.type === 'fallback');
+  // One person asking the same thing again and again, with a name and a number.
+  const first = await converse('198.51.100.1', ['Does acupuncture work?', 'is ACUPUNCTURE any good',
+    'acupuncture?', 'Can my neighbour Rupert Smythe-Jones try acupuncture on 07700 900123?',
+    'Does homeopathy work?', 'mail jo.bloggs about acupuncture']);
+  // Two more people; a second conversation from an address already counted.
+  const others = [await converse('198.51.100.2', ['acupuncture?']),
+    await converse('198.51.100.3', ['acupuncture?']),
+    await converse('198.51.100.2', ['acupuncture?'])];
+  const all = [first, ...others].flat();
+  const fallbacks = all.filter(isFallback).length;
   assert.equal((await replica.stop('SIGTERM')).code, 0);
   const stored = fs.readFileSync(file, 'utf8');
-  log(`gap report after ${questions.length} questions (${fallbacks} fallbacks): ${stored.replace(/\s+/g, ' ')}`);
-  for (const word of ['Rupert', 'rupert', 'Smythe', 'smythe', 'neighbour', '07700', 'homeopathy', 'Does']) {
+  log(`gap report after ${all.length - 4} questions (${fallbacks} fallbacks): ${stored.replace(/\s+/g, ' ')}`);
+  for (const word of ['Rupert', 'rupert', 'Smythe', 'smythe', 'neighbour', '07700', 'homeopathy',
+    'Does', 'jo', 'bloggs', '198.51']) {
     assert.ok(!stored.includes(word), `the report must not hold '${word}'`);
   }
   const report = JSON.parse(stored);
-  assert.equal(report.fallbacks, fallbacks, 'every fallback is counted');
+  assert.equal(report.fallbacks, fallbacks, 'every fallback question is counted in the total');
+  assert.equal((fs.statSync(file).mode & 0o777), 0o600, 'the report is readable by its owner only');
   const cli = spawnSync(opt.guidechat, ['gaps', file, file], { encoding: 'utf8' });
   log(`guidechat gaps (the same file twice, as two replicas):\n${cli.stdout}`);
   assert.equal(cli.status, 0, cli.stderr);
   assert.match(cli.stdout, /fallbacks counted: \d+/);
-  // 'acupuncture' alone: 3 questions per file; the one with a name and a number
-  // formed its own group ('acupuncture neighbour'), seen once, so never stored.
-  const plain = frames.filter((f) => [0, 1, 2].includes(f.reply_to) &&
-    f.parts.some((p) => p.type === 'fallback')).length;
-  assert.ok(plain >= 3 || !cli.stdout.includes('acupuncture'), 'below 3, a group is never stored');
-  if (plain >= 3) {
-    assert.match(cli.stdout, new RegExp(`\\s${2 * plain}\\s+acupuncture\\n`), 'acupuncture: x 2 files');
+  // 'acupuncture' alone: once per address whose plain question got a fallback
+  // (the first person's three questions count once, the third conversation's
+  // address was already counted); below 3, a group is never stored.
+  const people = [first.slice(1, 4), others[0], others[1]].filter((fs_) => fs_.some(isFallback)).length;
+  if (people >= 3) {
+    assert.equal(report.groups.acupuncture, people, 'acupuncture counts people, not questions');
+    assert.match(cli.stdout, new RegExp(`\\s${2 * people}\\s+acupuncture\\n`), 'acupuncture: x 2 files');
+  } else {
+    assert.ok(!cli.stdout.includes('acupuncture'), 'below 3, a group is never stored');
   }
   const bad = spawnSync(opt.guidechat, ['gaps', path.join(opt.source, 'README.md')], { encoding: 'utf8' });
   assert.equal(bad.status, 1, 'a file that is not a gap report is refused');

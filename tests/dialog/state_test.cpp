@@ -4,7 +4,6 @@
 
 #include "dialog/state.hpp"
 
-using guidechat::dialog::Answer;
 using guidechat::dialog::decode_state;
 using guidechat::dialog::encode_state;
 using guidechat::dialog::State;

@@ -19,6 +19,15 @@ TEST_CASE("lexicon: everyday words and word classes") {
   CHECK(lex.word_class("") == 0);
   CHECK(lex.word_class("zzz") == 0);
   CHECK(lex.word_class("aaa") == 0);
+  CHECK_FALSE(lex.name("apple"));
+}
+
+TEST_CASE("lexicon: words that are only names") {
+  Lexicon lex = Lexicon::from_text("", "aaron 50\napple 20\nleeds 50\n", "# names\naaron\nleeds\n");
+  CHECK(lex.name("aaron"));
+  CHECK(lex.name("leeds"));
+  CHECK_FALSE(lex.name("apple"));
+  CHECK_FALSE(lex.name("# names"));
 }
 
 TEST_CASE("the bundled word list is sorted and usable") {
@@ -31,4 +40,8 @@ TEST_CASE("the bundled word list is sorted and usable") {
   CHECK(lex->everyday("what"));
   CHECK_FALSE(lex->everyday("doctor"));
   CHECK_FALSE(lex->everyday("pain"));
+  CHECK(lex->name("bridget"));
+  CHECK(lex->name("leeds"));
+  CHECK_FALSE(lex->name("doctor"));
+  CHECK_FALSE(lex->name("acupuncture"));
 }

@@ -21,8 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kMaxChooseOptions = 32;
-
 Parsed fail(ErrorCode code, std::string message, MessageId id = {}) {
   Parsed p;
   p.error = ProtocolError{code, std::move(message)};
@@ -196,7 +194,7 @@ Parsed parse_client(std::string_view frame) {
     auto it = j.find("options");
     if (it == j.end()) return fail(ErrorCode::kBadMessage, "missing field \"options\"", id);
     if (!it->is_array()) return fail(ErrorCode::kBadMessage, "\"options\" must be an array", id);
-    if (it->empty() || it->size() > kMaxChooseOptions) {
+    if (it->empty() || it->size() > guidechat::limits::kMaxChooseOptions) {
       return fail(ErrorCode::kBadMessage, "\"options\" must hold 1 to 32 option ids", id);
     }
     for (const auto& o : *it) {

@@ -1,41 +1,19 @@
-#include "dialog/transcript.hpp"
+#include "session/transcript.hpp"
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
-#include "protocol/codec.hpp"
+#include "session/conversation.hpp"
 
-namespace guidechat::dialog {
+namespace guidechat::session {
 
 using nlohmann::json;
 
 namespace {
 
-std::string to_hex(std::string_view bytes) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
-bool from_hex(std::string_view hex, std::string* out) {
-  if (hex.size() % 2 != 0) return false;
-  auto val = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    int hi = val(hex[i]), lo = val(hex[i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out->push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return true;
-}
+// Tokens outlive any transcript.
+constexpr std::chrono::seconds kTokenTtl{3600};
 
 std::string key(std::string_view flow, std::string_view node, std::string_view option) {
   std::string k(flow);
@@ -50,14 +28,14 @@ std::string key(std::string_view flow, std::string_view node, std::string_view o
 
 }  // namespace
 
-void Coverage::record(const std::vector<Visit>& trace) {
-  for (const Visit& v : trace) seen_.insert(key(v.flow, v.node, v.option));
+void Coverage::record(const std::vector<dialog::Visit>& trace) {
+  for (const dialog::Visit& v : trace) seen_.insert(key(v.flow, v.node, v.option));
 }
 
-std::vector<std::string> Coverage::missing(const FlowSet& flows) const {
+std::vector<std::string> Coverage::missing(const dialog::FlowSet& flows) const {
   std::vector<std::string> out;
-  for (const Flow& f : flows.flows()) {
-    for (const Node& n : f.nodes) {
+  for (const dialog::Flow& f : flows.flows()) {
+    for (const dialog::Node& n : f.nodes) {
       if (!seen_.count(key(f.id, n.id, ""))) out.push_back(key(f.id, n.id, ""));
       for (const auto& o : n.options) {
         if (!seen_.count(key(f.id, n.id, o.id))) out.push_back(key(f.id, n.id, o.id));
@@ -67,10 +45,10 @@ std::vector<std::string> Coverage::missing(const FlowSet& flows) const {
   return out;
 }
 
-std::array<std::size_t, 4> Coverage::counts(const FlowSet& flows) const {
+std::array<std::size_t, 4> Coverage::counts(const dialog::FlowSet& flows) const {
   std::array<std::size_t, 4> c{0, 0, 0, 0};
-  for (const Flow& f : flows.flows()) {
-    for (const Node& n : f.nodes) {
+  for (const dialog::Flow& f : flows.flows()) {
+    for (const dialog::Node& n : f.nodes) {
       ++c[1];
       if (seen_.count(key(f.id, n.id, ""))) ++c[0];
       for (const auto& o : n.options) {
@@ -82,46 +60,20 @@ std::array<std::size_t, 4> Coverage::counts(const FlowSet& flows) const {
   return c;
 }
 
-json EngineDriver::open() {
-  state_ = State{};
-  json flows = json::array();
-  for (const auto& f : engine_.flows()) flows.push_back({{"id", f.id}, {"title", f.title}});
-  json parts = json::array();
-  for (const auto& p : engine_.greeting()) parts.push_back(protocol::part_to_json(p));
-  return json{{"type", "welcome"},
-              {"session", to_hex(encode_state(state_))},
-              {"flows", flows},
-              {"parts", parts}};
+ConversationDriver::ConversationDriver(const dialog::Engine& engine, Coverage* coverage)
+    : engine_(engine),
+      coverage_(coverage),
+      sealer_(TokenSealer::random()),
+      conversation_(sealer_, kTokenTtl) {}
+
+json ConversationDriver::open() {
+  return json::parse(conversation_.welcome(engine_, Clock::now()).frame);
 }
 
-json EngineDriver::send(const std::string& frame) {
-  protocol::Parsed parsed = protocol::parse_client(frame);
-  if (!parsed.message) {
-    return json::parse(protocol::build_error(parsed.id, parsed.error->code, parsed.error->message));
-  }
-  const protocol::ClientMessage& m = *parsed.message;
-  Turn turn;
-  if (m.type == protocol::ClientType::kHello) {
-    if (!m.session.empty()) {
-      std::string bytes;
-      auto decoded =
-          from_hex(m.session, &bytes) ? decode_state(bytes) : Result<State>(Error{"not hex"});
-      if (!decoded.ok()) {
-        state_ = State{};
-        return json::parse(
-            protocol::build_error(m.id, protocol::ErrorCode::kBadSession, "bad session"));
-      }
-      state_ = *decoded;
-    }
-    turn = engine_.resume(state_);
-  } else {
-    turn = engine_.handle(state_, m);
-  }
-  if (coverage_ != nullptr) coverage_->record(turn.trace);
-  if (turn.error)
-    return json::parse(protocol::build_error(m.id, turn.error->code, turn.error->message));
-  state_ = std::move(turn.state);
-  return protocol::reply_to_json(m.id, to_hex(encode_state(state_)), turn.parts);
+json ConversationDriver::send(const std::string& frame) {
+  TurnResult result = conversation_.handle(frame, engine_, Clock::now());
+  if (coverage_ != nullptr) coverage_->record(result.trace);
+  return json::parse(result.frame);
 }
 
 bool json_matches(const json& expected, const json& actual) {
@@ -250,4 +202,4 @@ std::vector<std::string> run_transcript(const Transcript& t, Driver& driver) {
   return failures;
 }
 
-}  // namespace guidechat::dialog
+}  // namespace guidechat::session

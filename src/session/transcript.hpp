@@ -1,9 +1,10 @@
 // Conversation tests as data (tests/conversations/*.json), like Rasa's test
 // stories: what the person sends and what the reply's parts must hold. A
-// Driver turns one client frame into one server frame, so the same
-// transcripts run against the bare Engine (with coverage of every flow node
-// and option) and against the full protocol stack (session::Conversation,
-// `guidechat chat --jsonl`).
+// Driver turns one client frame into one server frame. The transcripts run
+// through session::Conversation - the loop the server, `guidechat chat` and
+// `guidechat ask` run - recording which flow nodes and options they visit
+// (ConversationDriver), and once more through `guidechat chat --jsonl`
+// (`guidechat check --coverage --via-chat`).
 //
 // Transcript format:
 //   {"name": "...", "steps": [
@@ -21,7 +22,6 @@
 
 #include <array>
 #include <filesystem>
-#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -30,8 +30,10 @@
 
 #include "common/result.hpp"
 #include "dialog/engine.hpp"
+#include "session/conversation.hpp"
+#include "session/token.hpp"
 
-namespace guidechat::dialog {
+namespace guidechat::session {
 
 class Driver {
  public:
@@ -45,27 +47,30 @@ class Driver {
 // Nodes and options visited, against every node and option of the flows.
 class Coverage {
  public:
-  void record(const std::vector<Visit>& trace);
+  void record(const std::vector<dialog::Visit>& trace);
   // Lines "flow/node" and "flow/node option" not visited yet.
-  std::vector<std::string> missing(const FlowSet& flows) const;
+  std::vector<std::string> missing(const dialog::FlowSet& flows) const;
   // Counts over `flows`: {covered nodes, nodes, covered options, options}.
-  std::array<std::size_t, 4> counts(const FlowSet& flows) const;
+  std::array<std::size_t, 4> counts(const dialog::FlowSet& flows) const;
 
  private:
   std::set<std::string> seen_;
 };
 
-// Runs the Engine directly; the "session" is the hex of encode_state().
-class EngineDriver : public Driver {
+// One conversation through session::Conversation (codec, engine, tokens
+// sealed with a random key), recording each turn's visits in `coverage`
+// (may be null).
+class ConversationDriver : public Driver {
  public:
-  EngineDriver(const Engine& engine, Coverage* coverage) : engine_(engine), coverage_(coverage) {}
+  ConversationDriver(const dialog::Engine& engine, Coverage* coverage);
   nlohmann::json open() override;
   nlohmann::json send(const std::string& frame) override;
 
  private:
-  const Engine& engine_;
+  const dialog::Engine& engine_;
   Coverage* coverage_;
-  State state_;
+  TokenSealer sealer_;
+  Conversation conversation_;  // uses sealer_
 };
 
 struct Transcript {
@@ -84,4 +89,4 @@ std::vector<std::string> run_transcript(const Transcript& transcript, Driver& dr
 // True when `actual` holds everything `expected` names (see the format above).
 bool json_matches(const nlohmann::json& expected, const nlohmann::json& actual);
 
-}  // namespace guidechat::dialog
+}  // namespace guidechat::session
