@@ -229,5 +229,5 @@ TEST_CASE("options can be set through the environment", "[server][lifecycle]") {
   REQUIRE(first);
   int status = 0;
   CHECK(WsClient::connect(server.port(), {}, &status) == nullptr);
-  CHECK(status == 503);
+  CHECK(status == 429);
 }
