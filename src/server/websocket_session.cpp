@@ -148,7 +148,9 @@ void WebSocketSession::on_message() {
   // A flat_buffer holds the message in one piece: read it in place.
   const std::string_view frame(static_cast<const char*>(buffer_.data().data()), buffer_.size());
   const auto arrived = std::chrono::steady_clock::now();  // for the rate and the turn's latency
-  if (!rate_.try_take(arrived)) {
+  // This connection's own bucket, then its address's, shared by all its
+  // connections and kept across reconnects.
+  if (!rate_.try_take(arrived) || !state_->address_budget().try_take(peer_ip_, arrived)) {
     ++strikes_;
     state_->metrics().error(ErrorCode::kRateLimited);
     // The refusal still answers the message's id, so the client can tell
