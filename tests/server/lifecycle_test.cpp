@@ -211,6 +211,42 @@ TEST_CASE("a SIGHUP while the server starts neither kills it nor is lost", "[ser
       10s));
 }
 
+TEST_CASE("SIGTERM answers every message already received before closing with 1001",
+          "[server][lifecycle]") {
+  // Pipelining clients: each sends a batch and does not wait. Whatever the
+  // server has received when the shutdown begins is answered, in order;
+  // nothing sent before the signal is silently dropped.
+  ServerProcess server(
+      ServerProcess::with({"--rate", "100000", "--burst", "100000", "--address-rate", "100000",
+                           "--address-burst", "100000"}));
+  REQUIRE(server.ready());
+  constexpr int kClients = 8;
+  constexpr int kBatch = 40;
+  std::vector<std::unique_ptr<WsClient>> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.push_back(WsClient::connect_welcomed(server.port()));
+    REQUIRE(clients.back());
+  }
+  for (auto& ws : clients) {
+    for (int i = 0; i < kBatch; ++i) {
+      REQUIRE(ws->send_json({{"type", "say"}, {"id", i}, {"text", "what triggers spasms?"}}));
+    }
+  }
+  server.signal(SIGTERM);
+  int lost = 0;
+  for (auto& ws : clients) {
+    int next = 0;
+    while (auto frame = ws->receive()) {
+      CHECK(json::parse(*frame)["reply_to"] == next);
+      ++next;
+    }
+    CHECK(ws->close_code() == 1001);
+    lost += kBatch - next;
+  }
+  CHECK(lost == 0);
+  CHECK(server.wait(scaled(std::chrono::seconds(3))) == 0);
+}
+
 TEST_CASE("logs never hold what a person typed", "[server][lifecycle]") {
   ServerProcess server(ServerProcess::with({"--log-level", "debug"}));
   REQUIRE(server.ready());
