@@ -647,7 +647,7 @@
       this._send({ type: 'reset' });
       this._el.log.textContent = '';
       this._records = [];
-      this._add({ n: 'Started over. Your earlier answers are forgotten.' });
+      this._add({ n: 'Started over. Your earlier answers are cleared from this page.' });
       this._save();
       this._el.input.focus();
     }
