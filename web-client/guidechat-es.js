@@ -55,7 +55,7 @@ customElements.get('guide-chat').strings.es = {
  "csp": "La política de seguridad de esta página bloquea el chat — vea docs/embedding.md",
  "lost": "No se pudo entregar un mensaje. Envíelo de nuevo.",
  "restored": "No se pudo recuperar la conversación anterior, así que ha empezado una nueva.",
- "startedOver": "Empezamos de nuevo. Sus respuestas anteriores se han olvidado.",
+ "startedOver": "Empezamos de nuevo. Sus respuestas anteriores se han borrado de esta página.",
  "rate_limited": "Está enviando mensajes muy rápido. Espere un momento.",
  "too_large": "El mensaje es demasiado largo. Acórtelo, por favor.",
  "unknown_ask": "Esa pregunta ya no está abierta. Responda la última.",

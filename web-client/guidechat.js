@@ -37,7 +37,7 @@
       csp: 'This page\'s security policy blocks the chat — see docs/embedding.md',
       lost: 'A message could not be delivered. Please send it again.',
       restored: 'Your earlier conversation could not be restored, so a new one has started.',
-      startedOver: 'Started over. Your earlier answers are forgotten.',
+      startedOver: 'Started over. Your earlier answers are cleared from this page.',
       rate_limited: 'You are sending messages very quickly. Please wait a moment.',
       too_large: 'That message is too long. Please shorten it.',
       unknown_ask: 'That question is no longer open. Please answer the latest one.',

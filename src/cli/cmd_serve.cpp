@@ -1,7 +1,6 @@
 // `guidechat serve`: the HTTP + WebSocket server. Every option is also an
 // environment variable (GUIDECHAT_*); the session key comes from
 // GUIDECHAT_SESSION_KEY or a key file, never from the command line.
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -22,15 +21,17 @@ struct ServeArgs {
   server::ServerOptions options;
   long handshake_timeout_s = limits::kHandshakeTimeout.count();
   long idle_timeout_s = limits::kIdleTimeout.count();
+  long keep_alive_s = limits::kKeepAliveIdle.count();
 };
 
 void run_serve(ServeArgs& args) {
-  // A reload (SIGHUP) that comes while the content is still loading must not
-  // kill the process; the server takes SIGHUP over once it runs.
-  std::signal(SIGHUP, SIG_IGN);
+  // SIGHUP stays blocked (main) until the server's reloader listens: a
+  // reload asked for while the content is still loading is done once it
+  // runs. Ignoring it here instead would drop it.
   auto& o = args.options;
   o.handshake_timeout = std::chrono::seconds(args.handshake_timeout_s);
   o.idle_timeout = std::chrono::seconds(args.idle_timeout_s);
+  o.keep_alive_idle = std::chrono::seconds(args.keep_alive_s);
   if (const char* key = std::getenv("GUIDECHAT_SESSION_KEY"); key && *key) o.session_key = key;
   if (auto proxies = server::ClientAddress::parse(o.trusted_proxies); !proxies.ok()) {
     std::cerr << "guidechat serve: " << proxies.error() << "\n";
@@ -97,12 +98,23 @@ void add_serve_command(CLI::App& app) {
       ->envname("GUIDECHAT_BURST")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 1e6));
-  cmd->add_option("--max-connections", o.max_connections, "WebSocket connections in total")
+  cmd->add_option("--address-rate", o.address_rate,
+                  "Messages per second from one client address, over all its connections")
+      ->envname("GUIDECHAT_ADDRESS_RATE")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--address-burst", o.address_burst,
+                  "Messages one client address may send at once, over all its connections")
+      ->envname("GUIDECHAT_ADDRESS_BURST")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e6));
+  cmd->add_option("--max-connections", o.max_connections,
+                  "Connections in total (WebSocket and plain HTTP)")
       ->envname("GUIDECHAT_MAX_CONNECTIONS")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--max-connections-per-ip", o.max_connections_per_ip,
-                  "WebSocket connections from one IP address")
+                  "Connections (WebSocket and plain HTTP) from one IP address or IPv6 /64")
       ->envname("GUIDECHAT_MAX_CONNECTIONS_PER_IP")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -116,6 +128,11 @@ void add_serve_command(CLI::App& app) {
       ->envname("GUIDECHAT_IDLE_TIMEOUT")
       ->capture_default_str()
       ->check(CLI::Range(2L, 86400L));
+  cmd->add_option("--keep-alive-timeout", args->keep_alive_s,
+                  "Seconds a plain HTTP keep-alive connection waits for its next request")
+      ->envname("GUIDECHAT_KEEP_ALIVE_TIMEOUT")
+      ->capture_default_str()
+      ->check(CLI::Range(1L, 3600L));
   cmd->add_option("--max-say-bytes", o.max_say_bytes,
                   "Longest text of one say message (at most the protocol's limit)")
       ->envname("GUIDECHAT_MAX_SAY_BYTES")

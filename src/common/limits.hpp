@@ -18,6 +18,11 @@ inline constexpr std::size_t kMaxPassageChars = 600;
 inline constexpr std::size_t kMaxQueryChars = 1000;
 // At most this many words of a query are used for search.
 inline constexpr std::size_t kMaxQueryTerms = 32;
+// Typo corrections tried for one search: the first words that are neither
+// English nor the guide's get one (a scan of the known words of similar
+// length, up to ~0.1 ms each); the rest are searched as typed. Real
+// questions have one to three ("wen shud i see a docter").
+inline constexpr std::size_t kMaxCorrectionsPerQuery = 4;
 // Search confidence (0..1) at or above which the guide is taken to cover a
 // question; below it the reply is a fallback with suggestions.
 inline constexpr double kScopeThreshold = 0.6;
@@ -40,6 +45,12 @@ inline constexpr std::size_t kMaxSearchCacheKeyBytes = 1024;
 // Words of one message the analysis reads: every word of the longest `say`
 // (kMaxSayBytes), so an emergency late in a long story is still seen.
 inline constexpr std::size_t kMaxAnalysedWords = 1000;
+// Words of one message matched as possible typos of the concepts' phrases
+// ("siezure" ~ "seizure"): the first ones that are neither English nor
+// found as typed. Each costs a comparison with every phrase of its first
+// letter, so a message of nothing but misspellings is bounded; real
+// messages have a handful. Later words still match as typed.
+inline constexpr std::size_t kMaxTypoWordsPerAnalysis = 16;
 // Emergency texts in one reply (a message may name several at once).
 inline constexpr std::size_t kMaxEmergenciesShown = 2;
 
@@ -64,6 +75,12 @@ inline constexpr int kMaxJsonDepth = 16;
 inline constexpr std::chrono::hours kSessionTtl{24};
 // Tokens longer than this are refused without trying to open them.
 inline constexpr std::size_t kMaxTokenChars = 4096;
+// A passphrase (rather than 64 hex digits) becomes the session key through
+// PBKDF2-HMAC-SHA256 with this many rounds (OWASP's 2023 figure; 0.3-1 s
+// once at start-up) and this fixed salt (every replica derives the
+// same key).
+inline constexpr int kPassphraseIterations = 600000;
+inline constexpr const char* kPassphraseSalt = "guidechat/session-key/v1";
 
 // --- Server (defaults; each has a flag and an environment variable) ---------
 inline constexpr const char* kDefaultHost = "127.0.0.1";
@@ -71,16 +88,38 @@ inline constexpr std::uint16_t kDefaultPort = 8080;
 inline constexpr std::size_t kMaxMessageBytes = 16 * 1024;
 inline constexpr double kRateLimitPerSecond = 10.0;
 inline constexpr double kRateLimitBurst = 20.0;
+// Messages per second (and burst) of one client address over all its
+// connections and reconnects: a hospital's guest Wi-Fi puts many patients
+// behind one address, each sending a message every few seconds.
+inline constexpr double kAddressRatePerSecond = 50.0;
+inline constexpr double kAddressBurst = 100.0;
 inline constexpr std::size_t kMaxConnections = 20000;
 inline constexpr std::size_t kMaxConnectionsPerIp = 200;
+// A handshake over a connection limit gets 429 with this Retry-After.
+inline constexpr int kRetryAfterSeconds = 5;
 inline constexpr std::chrono::seconds kHandshakeTimeout{10};
 inline constexpr std::chrono::seconds kIdleTimeout{300};
+// A plain HTTP keep-alive connection waits this long for its next request
+// (the page, the script and its styles come at once; nginx reuses its own
+// connections well within it).
+inline constexpr std::chrono::seconds kKeepAliveIdle{5};
 inline constexpr std::size_t kMaxHttpBodyBytes = 8 * 1024;
 // Replies waiting to be written to one slow client before it is dropped.
 inline constexpr std::size_t kMaxQueuedFrames = 64;
 inline constexpr std::chrono::milliseconds kShutdownGrace{1500};
+// On shutdown, a connection with messages in flight keeps reading and
+// answering them until none has come for this long, then closes 1001 (an
+// idle one closes at once): what a client sent before the shutdown is
+// answered, not lost. kShutdownGrace bounds it all.
+inline constexpr std::chrono::milliseconds kShutdownDrain{200};
 
 // --- Server internals (fixed) -----------------------------------------------
+// Requests answered on one plain HTTP keep-alive connection before it is
+// closed (the client opens another, counted again by the limits).
+inline constexpr std::size_t kMaxRequestsPerConnection = 100;
+// Client addresses whose message budget is tracked at once (a bucket is
+// about 100 bytes); an address whose budget has refilled is forgotten first.
+inline constexpr std::size_t kMaxBudgetAddresses = 100000;
 // Consecutive rate-limited messages after which the connection is closed.
 inline constexpr std::size_t kRateLimitStrikes = 10;
 // A WebSocket frame announcing more than this is failed by Beast itself

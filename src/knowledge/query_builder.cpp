@@ -183,7 +183,13 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
       bool in_guide = !stemmed[i].empty && stemmed[i].found;  // plain is words[i] stripped
       // A word nobody would mean as typed (not English, or very rare) and not
       // in the guide is taken as a typo of the closest known word.
-      if (!in_guide && (cls == 0 || cls >= 50)) {
+      // Correcting is the costly part of a question (a scan of the words of
+      // similar length): only the first few such words of a question get
+      // it, so a message made of nothing but misspellings costs no more
+      // than a real question with a few.
+      if (!in_guide && (cls == 0 || cls >= 50) &&
+          out.corrections < limits::kMaxCorrectionsPerQuery) {
+        ++out.corrections;
         std::string fixed = vocabulary_->speller.correct(plain, cls == 0 ? 2 : 1);
         if (!fixed.empty()) {
           if (lexicon_->everyday(fixed)) {  // "wen" -> "when", "shud" -> "should"

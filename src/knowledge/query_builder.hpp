@@ -68,6 +68,7 @@ struct Analysis {
   std::string synonym_match;      // ... of synonyms of words the guide has; may be empty
   bool broad = false;             // only a word found nearly everywhere was left to search for
   std::vector<StemId> all_stems;  // every word of the question the index knows, sorted
+  std::size_t corrections = 0;    // typo corrections tried (limits::kMaxCorrectionsPerQuery)
 };
 
 using StemFn = std::function<std::string(std::string_view)>;

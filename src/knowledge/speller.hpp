@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,8 +36,12 @@ class Speller {
   std::size_t size() const { return weights_.size(); }
 
  private:
+  // Which letters `word` has, as bits (other bytes share six more bits).
+  static std::uint32_t letter_mask(std::string_view word);
+
   std::unordered_map<std::string, int> weights_;
-  std::vector<std::vector<std::string>> by_length_;  // candidates by byte length
+  std::vector<std::vector<std::string>> by_length_;          // candidates by byte length
+  std::vector<std::vector<std::uint32_t>> masks_by_length_;  // their letter_mask()s
 };
 
 }  // namespace guidechat::knowledge

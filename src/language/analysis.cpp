@@ -226,6 +226,11 @@ std::size_t Analyzer::match_length(const Term& term, const Tokens& tokens, std::
 void Analyzer::spot(const Tokens& tokens, std::vector<Mention>* found) const {
   const auto& toks = tokens.tokens;
   std::vector<ConceptId> best;  // concepts of the longest phrases at this word
+  // Matching a word as a possible typo compares it with every phrase of its
+  // first letter: the costly part of reading a message. Only the first few
+  // such words of a message get it, so that one made of nothing but
+  // misspellings costs no more than a real message with a few.
+  std::size_t typo_lookups = 0;
   for (std::size_t at = 0; at < toks.size();) {
     const Token& t = toks[at];
     std::size_t best_len = 0;
@@ -249,7 +254,9 @@ void Analyzer::spot(const Tokens& tokens, std::vector<Mention>* found) const {
     };
     consider(lookup(by_stem_, t.stem), false);
     consider(lookup(by_word_, t.word), false);
-    if (best_len == 0 && !t.stem.empty() && typo_eligible(t)) {
+    if (best_len == 0 && !t.stem.empty() && typo_lookups < limits::kMaxTypoWordsPerAnalysis &&
+        typo_eligible(t)) {
+      ++typo_lookups;
       consider(lookup(by_letter_, t.stem[0]), true);
     }
     if (best_len == 0) {

@@ -1,5 +1,5 @@
 // Plain HTTP requests: the chat page and web-client files, /healthz,
-// /metrics, and the error responses (403, 404, 405, 426, 503). Every
+// /metrics, and the error responses (403, 404, 405, 426, 429, 503). Every
 // response carries the security headers (strict CSP, nosniff,
 // Referrer-Policy).
 //

@@ -1,5 +1,7 @@
 #include "server/http_session.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/websocket.hpp>
@@ -14,6 +16,24 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 
+namespace {
+
+bool is_base64_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+         c == '/';
+}
+
+}  // namespace
+
+bool valid_websocket_key(std::string_view key) {
+  // RFC 6455 4.1: a random 16-byte value, base64-encoded: 22 characters,
+  // the last of which carries only 2 bits (A, Q, g or w), then "==".
+  if (key.size() != 24 || !key.ends_with("==")) return false;
+  if (!std::all_of(key.begin(), key.begin() + 22, is_base64_char)) return false;
+  const char last = key[21];
+  return last == 'A' || last == 'Q' || last == 'g' || last == 'w';
+}
+
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, std::shared_ptr<SharedState> state)
     : stream_(std::move(socket)), state_(std::move(state)) {
   beast::error_code ec;
@@ -25,7 +45,19 @@ HttpSession::~HttpSession() {
   if (registry_id_ != 0) state_->registry().remove(registry_id_);
 }
 
+void HttpSession::acquire_slot() {
+  // A trusted proxy's connections carry many clients: they count towards
+  // the total here, and against a client's address once a request names it.
+  boost::system::error_code ec;
+  auto peer = net::ip::make_address(peer_ip_, ec);
+  auto ticket = !ec && state_->client_address().trusts(peer)
+                    ? state_->limiter().try_acquire_total()
+                    : state_->limiter().try_acquire(peer_ip_);
+  if (ticket) ticket_ = std::move(*ticket);
+}
+
 void HttpSession::run() {
+  acquire_slot();
   registry_id_ = state_->registry().add(weak_from_this());
   // The socket's executor is this connection's strand (the io_context
   // itself with one thread): start there.
@@ -46,8 +78,12 @@ void HttpSession::do_read() {
   parser_.emplace();
   parser_->header_limit(limits::kMaxHttpHeaderBytes);
   parser_->body_limit(limits::kMaxHttpBodyBytes);
-  // The handshake timeout covers the whole request, and an idle keep-alive.
-  stream_.expires_after(state_->options().handshake_timeout);
+  // The handshake timeout covers the whole first request; a keep-alive
+  // connection waits at most the (shorter) keep-alive idle time for the
+  // next one, and all of it must arrive within that time.
+  auto timeout = state_->options().handshake_timeout;
+  if (requests_ > 0) timeout = std::min(timeout, state_->options().keep_alive_idle);
+  stream_.expires_after(timeout);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
@@ -70,8 +106,22 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     return do_close();
   }
   HttpRequest req = parser_->release();
+  ++requests_;
+  if (!ticket_.valid()) {
+    state_->metrics().refused(Metrics::Refusal::kConnectionLimit);
+    log::info("http_refused", {{"peer", peer_ip_}, {"status", 429}, {"reason", "connections"}});
+    auto res =
+        HttpRouter::error(req, *state_, http::status::too_many_requests, "too many connections");
+    res.set(http::field::retry_after, std::to_string(limits::kRetryAfterSeconds));
+    res.keep_alive(false);
+    return send(std::move(res));
+  }
   if (beast::websocket::is_upgrade(req)) return upgrade(std::move(req));
-  send(HttpRouter::handle(req, *state_));
+  auto res = HttpRouter::handle(req, *state_);
+  // A keep-alive connection is not kept forever: after this many requests
+  // the client opens a new one (and is counted again).
+  if (requests_ >= limits::kMaxRequestsPerConnection) res.keep_alive(false);
+  send(std::move(res));
 }
 
 void HttpSession::upgrade(HttpRequest req) {
@@ -80,6 +130,9 @@ void HttpSession::upgrade(HttpRequest req) {
     log::info("ws_refused",
               {{"peer", peer_ip_}, {"status", static_cast<int>(status)}, {"reason", why}});
     auto res = HttpRouter::error(req, *state_, status, why);
+    if (status == http::status::too_many_requests) {
+      res.set(http::field::retry_after, std::to_string(limits::kRetryAfterSeconds));
+    }
     res.keep_alive(false);
     send(std::move(res));
   };
@@ -87,6 +140,10 @@ void HttpSession::upgrade(HttpRequest req) {
   if (target.substr(0, target.find('?')) != "/ws") {
     return refuse(http::status::not_found, "no WebSocket endpoint here; use /ws",
                   Metrics::Refusal::kBadPath);
+  }
+  if (!valid_websocket_key(req[http::field::sec_websocket_key])) {
+    return refuse(http::status::bad_request, "Sec-WebSocket-Key must be 16 bytes in base64",
+                  Metrics::Refusal::kBadHandshake);
   }
   // Behind a trusted proxy (--trust-proxy), the address it forwarded.
   peer_ip_ = state_->client_address().resolve(peer_ip_, req);
@@ -97,15 +154,17 @@ void HttpSession::upgrade(HttpRequest req) {
     return refuse(http::status::service_unavailable, "server is shutting down",
                   Metrics::Refusal::kConnectionLimit);
   }
-  auto ticket = state_->limiter().try_acquire(peer_ip_);
-  if (!ticket) {
-    return refuse(http::status::service_unavailable, "too many connections",
+  // Over a limit is the client's doing, not the replica's: 429, which a
+  // proxy passes on instead of taking this replica for a failed one (503 is
+  // kept for "shutting down", when the proxy should try the next replica).
+  if (!state_->limiter().attach(ticket_, peer_ip_)) {
+    return refuse(http::status::too_many_requests, "too many connections",
                   Metrics::Refusal::kConnectionLimit);
   }
-  // The WebSocket session takes the socket (and its strand) over; this
-  // object ends when the handler returns.
+  // The WebSocket session takes the socket (and its strand) and the
+  // connection slot over; this object ends when the handler returns.
   stream_.expires_never();
-  std::make_shared<WebSocketSession>(stream_.release_socket(), state_, std::move(*ticket), peer_ip_)
+  std::make_shared<WebSocketSession>(stream_.release_socket(), state_, std::move(ticket_), peer_ip_)
       ->run(std::move(req));
 }
 

@@ -137,7 +137,7 @@ std::string Metrics::render() const {
   out +=
       "# HELP guidechat_handshakes_refused_total WebSocket handshakes refused, by reason.\n"
       "# TYPE guidechat_handshakes_refused_total counter\n";
-  const char* reasons[] = {"origin", "connection_limit", "bad_path"};
+  const char* reasons[] = {"origin", "connection_limit", "bad_path", "bad_handshake"};
   for (std::size_t i = 0; i < refused_.size(); ++i) {
     out += "guidechat_handshakes_refused_total{reason=\"";
     out += reasons[i];

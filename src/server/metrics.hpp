@@ -21,7 +21,7 @@ namespace guidechat::server {
 
 class Metrics {
  public:
-  enum class Refusal { kOrigin, kConnectionLimit, kBadPath, kCount };
+  enum class Refusal { kOrigin, kConnectionLimit, kBadPath, kBadHandshake, kCount };
 
   Metrics();
 

@@ -1,15 +1,17 @@
 #include "server/reloader.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 
 #include "server/logging.hpp"
+#include "server/served_content.hpp"
 #include "server/shared_state.hpp"
 
 namespace guidechat::server {
 
 Reloader::Reloader(boost::asio::io_context& ioc, std::shared_ptr<SharedState> state)
-    : state_(std::move(state)), signals_(ioc) {}
+    : state_(std::move(state)), signals_(ioc), word_lists_(present_word_lists(state_->options())) {}
 
 Reloader::~Reloader() {
   stop();
@@ -61,6 +63,11 @@ void Reloader::on_signal() {
   });
 }
 
+std::vector<std::string> Reloader::vanished_word_lists() const {
+  std::lock_guard lock(load_mu_);
+  return vanished_;
+}
+
 Status Reloader::reload() {
   std::lock_guard lock(load_mu_);
   auto started = std::chrono::steady_clock::now();
@@ -79,6 +86,20 @@ Status Reloader::reload() {
     return Status::Fail(next.error());
   }
   const auto& content = *next;
+  // A deleted optional word list is no error (the content loads without
+  // it) but answers get worse: say so.
+  auto present = present_word_lists(opt);
+  vanished_.clear();
+  for (const auto& file : word_lists_) {
+    if (std::find(present.begin(), present.end(), file) != present.end()) continue;
+    vanished_.push_back(file);
+    log::warn("reload_word_list_missing",
+              {{"file", file},
+               {"message",
+                "this word list was there at the last load and is gone now; the content is "
+                "served without it, and answers may be worse. Restore it and reload."}});
+  }
+  word_lists_ = std::move(present);
   if (auto* gaps = state_->gaps()) gaps->set_index(content->index);
   state_->swap_content(content);
   state_->metrics().content_reload(true);

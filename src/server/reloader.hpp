@@ -16,7 +16,9 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -40,6 +42,9 @@ class Reloader {
   void stop();
   // Loads, validates and swaps now; the error says why nothing changed.
   Status reload();
+  // Optional word lists that were there at the load before the last
+  // successful reload and are gone now (each also logged as a warning).
+  std::vector<std::string> vanished_word_lists() const;
 
  private:
   void wait_signal();
@@ -47,7 +52,9 @@ class Reloader {
 
   std::shared_ptr<SharedState> state_;
   boost::asio::signal_set signals_;
-  std::mutex load_mu_;  // one load at a time
+  mutable std::mutex load_mu_;           // one load at a time
+  std::vector<std::string> word_lists_;  // guarded by load_mu_: present at the last load
+  std::vector<std::string> vanished_;    // guarded by load_mu_
   std::mutex thread_mu_;
   std::thread worker_;              // guarded by thread_mu_
   std::atomic<bool> busy_{false};   // a worker is running

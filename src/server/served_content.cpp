@@ -1,5 +1,7 @@
 #include "server/served_content.hpp"
 
+#include <filesystem>
+
 namespace guidechat::server {
 
 Result<std::shared_ptr<const session::Content>> load_served_content(const ServerOptions& options) {
@@ -9,6 +11,19 @@ Result<std::shared_ptr<const session::Content>> load_served_content(const Server
   paths.db = options.db_path;
   paths.search_cache = options.search_cache;
   return session::load_content(paths);
+}
+
+std::vector<std::string> present_word_lists(const ServerOptions& options) {
+  const session::ContentPaths defaults;
+  const std::filesystem::path lists[] = {
+      std::filesystem::path(options.knowledge_dir) / "synonyms.txt",
+      defaults.lang / "everyday-words.txt", defaults.lang / "english-words.txt"};
+  std::vector<std::string> present;
+  for (const auto& path : lists) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) present.push_back(path.string());
+  }
+  return present;
 }
 
 std::size_t section_count(const session::Content& content) {

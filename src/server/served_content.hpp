@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "server/server_options.hpp"
@@ -15,6 +17,11 @@
 namespace guidechat::server {
 
 Result<std::shared_ptr<const session::Content>> load_served_content(const ServerOptions& options);
+
+// The optional word lists the content is read with (knowledge/synonyms.txt,
+// the language's everyday and English word lists) that exist now. Loading
+// succeeds without them, with worse answers, so a reload compares them.
+std::vector<std::string> present_word_lists(const ServerOptions& options);
 
 std::size_t section_count(const session::Content& content);
 std::size_t flow_count(const session::Content& content);

@@ -13,6 +13,7 @@
 
 #include "server/listener.hpp"
 #include "server/logging.hpp"
+#include "server/reload_signal.hpp"
 #include "server/reloader.hpp"
 #include "server/shared_state.hpp"
 
@@ -152,6 +153,8 @@ int Server::run() {
   s.listener->run();
   s.reloader = std::make_unique<Reloader>(s.ioc, s.state);
   s.reloader->start();  // SIGHUP: reload knowledge/ and dialogs/
+  // Blocked since main(): one that came during start-up is handled now.
+  unblock_reload_signal();
 
   const auto& opt = s.state->options();
   auto content = s.state->content();

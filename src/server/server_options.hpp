@@ -33,10 +33,13 @@ struct ServerOptions {
   std::size_t max_message_bytes = limits::kMaxMessageBytes;
   double rate = limits::kRateLimitPerSecond;
   double burst = limits::kRateLimitBurst;
+  double address_rate = limits::kAddressRatePerSecond;  // per client address, all connections
+  double address_burst = limits::kAddressBurst;
   std::size_t max_connections = limits::kMaxConnections;
   std::size_t max_connections_per_ip = limits::kMaxConnectionsPerIp;
   std::chrono::seconds handshake_timeout = limits::kHandshakeTimeout;
   std::chrono::seconds idle_timeout = limits::kIdleTimeout;
+  std::chrono::seconds keep_alive_idle = limits::kKeepAliveIdle;
   std::size_t max_say_bytes = limits::kMaxSayBytes;
   std::size_t search_cache = limits::kSearchCacheEntries;  // per I/O thread; 0: none
   unsigned threads = 0;                                    // 0: one per core

@@ -10,6 +10,7 @@ SharedState::SharedState(ServerOptions options, session::TokenSealer sealer, Sta
       origins_(options_.allow_origins),
       limiter_(
           ConnectionLimiter::create(options_.max_connections, options_.max_connections_per_ip)),
+      address_budget_(options_.address_rate, options_.address_burst, limits::kMaxBudgetAddresses),
       content_(std::move(content)) {
   // The CLI refuses a bad --trust-proxy list; here a bad one trusts nobody.
   if (auto c = ClientAddress::parse(options_.trusted_proxies); c.ok()) client_address_ = *c;

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "knowledge/gap_report.hpp"
+#include "server/address_budget.hpp"
 #include "server/client_address.hpp"
 #include "server/connection_limiter.hpp"
 #include "server/metrics.hpp"
@@ -35,6 +36,7 @@ class SharedState {
   const OriginCheck& origins() const { return origins_; }
   const ClientAddress& client_address() const { return client_address_; }
   ConnectionLimiter& limiter() { return *limiter_; }
+  AddressBudget& address_budget() { return address_budget_; }
   Metrics& metrics() { return metrics_; }
   SessionRegistry& registry() { return registry_; }
   // The content-gap report, or nullptr when --gap-report is not set. Set
@@ -57,6 +59,7 @@ class SharedState {
   const OriginCheck origins_;
   ClientAddress client_address_;  // set in the constructor, then immutable
   std::shared_ptr<ConnectionLimiter> limiter_;
+  AddressBudget address_budget_;
   Metrics metrics_;
   SessionRegistry registry_;
   std::atomic<std::shared_ptr<const session::Content>> content_;

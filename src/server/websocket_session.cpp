@@ -5,6 +5,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 
 #include "common/limits.hpp"
 #include "protocol/codec.hpp"
@@ -27,6 +28,7 @@ WebSocketSession::WebSocketSession(net::ip::tcp::socket&& socket,
       conversation_(state_->sealer(),
                     std::chrono::duration_cast<std::chrono::seconds>(limits::kSessionTtl)),
       rate_(state_->options().rate, state_->options().burst, std::chrono::steady_clock::now()),
+      drain_timer_(ws_.get_executor()),
       opened_(std::chrono::steady_clock::now()) {
   conversation_.set_max_say_bytes(state_->options().max_say_bytes);
 }
@@ -57,18 +59,45 @@ void WebSocketSession::run(HttpRequest req) {
   ws_.read_message_max(std::max(limits::kMaxFrameHardBytes, opt.max_message_bytes * 4));
   ws_.auto_fragment(false);
   ws_.text(true);
+  // Beast refuses most close codes RFC 6455 forbids (1004-1006, 1015, under
+  // 1000, 1016-2999) with 1002, but would echo one of 5000 or more.
+  ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+    if (kind == websocket::frame_type::close) on_close_frame();
+  });
   registry_id_ = state_->registry().add(weak_from_this());
   ws_.async_accept(req,
                    beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
 }
 
 void WebSocketSession::shutdown() {
-  net::post(ws_.get_executor(), [self = shared_from_this()] {
-    if (!self->accepted_) {
-      beast::get_lowest_layer(self->ws_).close();
-      return;
-    }
-    self->close_after_writes(websocket::close_code::going_away);
+  net::post(ws_.get_executor(), [self = shared_from_this()] { self->start_drain(); });
+}
+
+void WebSocketSession::start_drain() {
+  if (!accepted_) {
+    beast::get_lowest_layer(ws_).close();
+    return;
+  }
+  if (draining_ || close_code_ || closing_) return;
+  draining_ = true;
+  // Messages that have arrived are answered before the 1001 close: the
+  // client cannot know which of them were read. When a read is waiting with
+  // nothing received (the usual idle connection), there are none. Otherwise
+  // reading goes on for a short window; the close then discards only what
+  // arrives after the shutdown began.
+  beast::error_code ec;
+  const bool idle = reading_ && !read_after_write_ && !message_started_ && queue_.empty() &&
+                    beast::get_lowest_layer(ws_).socket().available(ec) == 0;
+  if (idle || !reading_) return close_after_writes(websocket::close_code::going_away);
+  arm_drain_timer();
+}
+
+void WebSocketSession::arm_drain_timer() {
+  // Re-armed after every message answered: the drain ends once nothing has
+  // come for this long (the server's grace period bounds it in any case).
+  drain_timer_.expires_after(limits::kShutdownDrain);
+  drain_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->close_after_writes(websocket::close_code::going_away);
   });
 }
 
@@ -127,6 +156,7 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   buffer_.consume(buffer_.size());
   message_started_ = false;
   if (!reading_ || close_code_) return;
+  if (draining_) arm_drain_timer();
   if (queue_.empty()) return do_read();
   // The reply's write usually completes at once, and its handler runs
   // before anything posted now. Reading from there, instead of right away,
@@ -148,7 +178,9 @@ void WebSocketSession::on_message() {
   // A flat_buffer holds the message in one piece: read it in place.
   const std::string_view frame(static_cast<const char*>(buffer_.data().data()), buffer_.size());
   const auto arrived = std::chrono::steady_clock::now();  // for the rate and the turn's latency
-  if (!rate_.try_take(arrived)) {
+  // This connection's own bucket, then its address's, shared by all its
+  // connections and kept across reconnects.
+  if (!rate_.try_take(arrived) || !state_->address_budget().try_take(peer_ip_, arrived)) {
     ++strikes_;
     state_->metrics().error(ErrorCode::kRateLimited);
     // The refusal still answers the message's id, so the client can tell
@@ -226,6 +258,33 @@ void WebSocketSession::do_close() {
   closing_ = true;
   ws_.async_close(websocket::close_reason(*close_code_),
                   beast::bind_front_handler(&WebSocketSession::on_close, shared_from_this()));
+}
+
+bool valid_close_code(std::uint16_t code) {
+  // RFC 6455 7.4: 1000-1003, 1007-1014 (defined; 1012-1014 by IANA since),
+  // 3000-4999 (registered and private use); 0 here means "no code", which a
+  // close frame may send.
+  if (code == 0) return true;
+  if (code >= 1000 && code <= 1003) return true;
+  if (code >= 1007 && code <= 1014) return true;
+  return code >= 3000 && code <= 4999;
+}
+
+void WebSocketSession::on_close_frame() {
+  if (valid_close_code(ws_.reason().code)) return;
+  // _Fail the WebSocket Connection_ (RFC 6455 7.1.7): a 1002 close frame
+  // when no reply is being written (it would interleave), then the TCP
+  // connection goes. Beast's own echo of the code then finds no socket.
+  log::debug("ws_bad_close_code", {{"peer", peer_ip_}, {"code", ws_.reason().code}});
+  auto& socket = beast::get_lowest_layer(ws_).socket();
+  beast::error_code ec;
+  if (queue_.empty()) {
+    static constexpr unsigned char kProtocolError[] = {0x88, 0x02, 0x03, 0xEA};  // 1002
+    net::write(socket, net::buffer(kProtocolError), ec);
+  }
+  closing_ = true;
+  socket.shutdown(net::ip::tcp::socket::shutdown_both, ec);
+  beast::get_lowest_layer(ws_).close();
 }
 
 void WebSocketSession::on_close(beast::error_code ec) {

@@ -4,7 +4,8 @@
 // message size (too_large, then close 1009), rate (rate_limited; close 1008
 // after repeated abuse), binary frames (bad_message), and a bounded write
 // queue (a client that does not read its replies is dropped). Idle peers are
-// pinged and dropped by Beast's suggested server timeouts.
+// pinged and dropped by Beast's suggested server timeouts. On shutdown the
+// messages already received are answered before the 1001 close.
 //
 // Thread-safety: all work runs on the socket's executor: the connection's
 // strand, or the io_context itself when one thread runs the server; shutdown()
@@ -18,6 +19,7 @@
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
@@ -30,6 +32,9 @@
 
 namespace guidechat::server {
 
+// Whether a close frame may carry `code` (RFC 6455 7.4; 0: no code).
+bool valid_close_code(std::uint16_t code);
+
 class WebSocketSession : public Closable, public std::enable_shared_from_this<WebSocketSession> {
  public:
   WebSocketSession(boost::asio::ip::tcp::socket&& socket, std::shared_ptr<SharedState> state,
@@ -41,6 +46,9 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
   void shutdown() override;
 
  private:
+  // Shutdown: answers the messages already received, then closes 1001.
+  void start_drain();
+  void arm_drain_timer();
   void on_accept(boost::beast::error_code ec);
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
@@ -54,6 +62,9 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
   void close_after_writes(boost::beast::websocket::close_code code);
   void do_close();
   void on_close(boost::beast::error_code ec);
+  // A close frame arrived: fails the connection when its code is one RFC
+  // 6455 does not allow on the wire.
+  void on_close_frame();
   void drop(std::string_view why);
   void fail(boost::beast::error_code ec, std::string_view what);
 
@@ -65,10 +76,12 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
   session::Conversation conversation_;
   RateLimiter rate_;
   std::deque<std::string> queue_;
+  boost::asio::steady_timer drain_timer_;  // ends the shutdown's read window
   std::optional<boost::beast::websocket::close_code> close_code_;  // close pending
   bool accepted_ = false;
-  bool closing_ = false;  // async_close started
-  bool reading_ = true;   // the read loop goes on
+  bool draining_ = false;  // shutting down: answering what has arrived
+  bool closing_ = false;   // async_close started
+  bool reading_ = true;    // the read loop goes on
   bool message_binary_ = false;
   bool message_started_ = false;
   bool read_after_write_ = false;  // on_read left the next read to resume_read

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -9,7 +10,6 @@
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include "common/limits.hpp"
 #include "common/text.hpp"
@@ -158,7 +158,18 @@ Result<TokenSealer> TokenSealer::from_material(std::string_view material) {
   if (material.size() < 16) {
     return Error{"session key must be 64 hex digits or a passphrase of at least 16 characters"};
   }
-  SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), key.data());
+  // A passphrase is stretched with PBKDF2-HMAC-SHA256: each guess at it
+  // costs an attacker holding a token the same fraction of a second. The
+  // salt is fixed (every replica must derive the same key from the same
+  // passphrase) but guidechat's own, so no table made for plain SHA-256 or
+  // another product's derivation applies.
+  if (PKCS5_PBKDF2_HMAC(material.data(), static_cast<int>(material.size()),
+                        reinterpret_cast<const unsigned char*>(limits::kPassphraseSalt),
+                        static_cast<int>(std::strlen(limits::kPassphraseSalt)),
+                        limits::kPassphraseIterations, EVP_sha256(), static_cast<int>(key.size()),
+                        key.data()) != 1) {
+    return Error{"cannot derive the session key from the passphrase"};
+  }
   return TokenSealer(key);
 }
 

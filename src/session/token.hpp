@@ -28,7 +28,8 @@ class TokenSealer {
   static constexpr std::size_t kKeyBytes = 32;
 
   // `material`: 64 hex digits (the key itself) or any passphrase of at
-  // least 16 characters (the key is its SHA-256).
+  // least 16 characters (the key is derived with PBKDF2-HMAC-SHA256,
+  // limits::kPassphraseIterations rounds: a fraction of a second).
   static Result<TokenSealer> from_material(std::string_view material);
   // Reads the key material from a file (trailing whitespace ignored).
   static Result<TokenSealer> from_file(const std::string& path);

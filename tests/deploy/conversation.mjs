@@ -10,9 +10,10 @@ import { hash, sleep } from './harness.mjs';
 
 class Link {
   // Opens one WebSocket and waits for `welcome`.
-  static open(WebSocket, url, { ca, origin }) {
+  static open(WebSocket, url, { ca, origin, localAddress }) {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { ca, origin, servername: 'localhost', handshakeTimeout: 3000 });
+      const ws = new WebSocket(url, { ca, origin, servername: 'localhost', handshakeTimeout: 3000,
+        localAddress });
       const link = new Link(ws);
       const fail = (e) => { ws.terminate(); reject(e); };
       ws.once('unexpected-response', (_req, res) => fail(new Error(`HTTP ${res.statusCode}`)));
@@ -78,9 +79,9 @@ class Link {
 
 export class Patient {
   constructor({ WebSocket, url, ca, origin, index, flow, pace = () => 0, gates = [],
-    reconnectDeadlineMs = 30000 }) {
+    reconnectDeadlineMs = 30000, localAddress }) {
     Object.assign(this, { WebSocket, url, ca, origin, index, flow, pace, gates,
-      reconnectDeadlineMs });
+      reconnectDeadlineMs, localAddress });
     this.nextId = 1;
     this.token = null;
     this.path = [];
@@ -96,7 +97,8 @@ export class Patient {
     let delay = 20;
     for (;;) {
       try {
-        return await Link.open(this.WebSocket, this.url, { ca: this.ca, origin: this.origin });
+        return await Link.open(this.WebSocket, this.url,
+          { ca: this.ca, origin: this.origin, localAddress: this.localAddress });
       } catch (e) {
         this.connectFailures++;
         if (Date.now() > deadline) throw new Error(`patient ${this.index}: cannot reconnect: ${e.message}`);

@@ -52,7 +52,10 @@ async function stack(opt, dir, extraArgs = []) {
   await nginx.writeConfig();
   const replicas = ports.map((port, i) => new Replica({
     binary: opt.guidechat, port, key, origin: nginx.origin, name: `replica-${'AB'[i]}`,
-    extraArgs: ['--trust-proxy', '127.0.0.1', ...extraArgs],
+    // The test's patients all come from 127.0.0.1 and answer at machine
+    // speed: the per-address message budget is lifted for them.
+    extraArgs: ['--trust-proxy', '127.0.0.1', '--address-rate', '1000000', '--address-burst',
+      '1000000', ...extraArgs],
   }));
   await Promise.all(replicas.map((r) => r.start()));
   await nginx.start();
@@ -170,15 +173,125 @@ async function scenarioNginx(opt, WebSocket) {
   for (let i = 0; i < 4; i++) held.push(await open('127.0.0.2')); // 2 per replica
   assert.deepEqual(held.map((h) => h.status), [101, 101, 101, 101]);
   const fifth = await open('127.0.0.2', '10.9.9.9');
-  assert.equal(fifth.status, 503, 'the 5th connection from one address is refused, whatever it claims');
+  assert.equal(fifth.status, 429, 'the 5th connection from one address is refused, whatever it claims');
   const other = await open('127.0.0.3');
   assert.equal(other.status, 101, 'another address still gets in');
   log('per-address limit behind nginx: 4 connections from 127.0.0.2 held (2 per replica), ' +
-    'the 5th refused (503) even with a forged X-Forwarded-For, 127.0.0.3 accepted');
+    'the 5th refused (429) even with a forged X-Forwarded-For, 127.0.0.3 accepted');
   for (const h of [...held, other]) h.ws.close();
   await s.nginx.stop();
   await Promise.all(s.replicas.map((x) => x.stop()));
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+// --- flood -------------------------------------------------------------------
+
+// One address over its limits must not take the site down for anyone else.
+// The attacker (127.0.0.2) holds every connection each replica allows it and
+// keeps adding handshakes; the replicas answer 429, which nginx passes on
+// without taking them for failed (with 503 both were marked down for
+// fail_timeout and other patients got 502). Then nginx's own per-address
+// limit_conn, lowered for the test, refuses the attacker before the replicas.
+function openFrom(WebSocket, s, from, url = s.nginx.wsUrl, origin = s.nginx.origin) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const ws = new WebSocket(url, { ca: s.cert.pem, origin, localAddress: from,
+      servername: 'localhost', handshakeTimeout: 5000 });
+    ws.on('unexpected-response', (_q, res) => { res.resume(); resolve({ status: res.statusCode }); });
+    ws.once('message', () => resolve({ status: 101, ws, ms: Date.now() - t0 }));
+    ws.on('error', (e) => resolve({ status: 0, error: e.message }));
+  });
+}
+
+async function scenarioFlood(opt, WebSocket) {
+  const PER_IP = 3;
+  const dir = tempDir('flood');
+  const s = await stack(opt, dir, ['--max-connections-per-ip', String(PER_IP)]);
+  const held = [];
+  for (let i = 0; i < 2 * PER_IP + 2; i++) held.push(await openFrom(WebSocket, s, '127.0.0.2'));
+  const statuses = held.map((h) => h.status);
+  assert.deepEqual(statuses.slice(0, 2 * PER_IP), Array(2 * PER_IP).fill(101),
+    'the attacker gets its allowed connections on each replica');
+  assert.deepEqual(statuses.slice(2 * PER_IP), [429, 429], 'then 429, not 503');
+
+  // The flood: 40 handshakes a second from the attacker for 4 s, while 20
+  // patients (each from an address of its own) go through their flows and a
+  // prober (127.0.0.3) opens a chat and fetches the page every 100 ms.
+  const floodStatus = {};
+  let flooding = true;
+  const flood = (async () => {
+    const pending = [];
+    while (flooding) {
+      pending.push(openFrom(WebSocket, s, '127.0.0.2').then((r) => {
+        floodStatus[r.status] = (floodStatus[r.status] || 0) + 1;
+        if (r.ws) r.ws.close();
+      }));
+      await sleep(25);
+    }
+    await Promise.all(pending);
+  })();
+  const probe = { chats: 0, chatFailures: [], pages: 0, pageFailures: [], worstMs: 0 };
+  const prober = (async () => {
+    const until = Date.now() + 4000;
+    while (Date.now() < until) {
+      const r = await openFrom(WebSocket, s, '127.0.0.3');
+      probe.chats++;
+      if (r.status !== 101) probe.chatFailures.push(r.status);
+      else { probe.worstMs = Math.max(probe.worstMs, r.ms); r.ws.close(); }
+      const page = await httpGet(`https://localhost:${s.nginx.httpsPort}/`, s.cert.pem);
+      probe.pages++;
+      if (page.status !== 200) probe.pageFailures.push(page.status);
+      await sleep(100);
+    }
+  })();
+  const list = Array.from({ length: 20 }, (_, i) => new Patient({
+    WebSocket, url: s.nginx.wsUrl, ca: s.cert.pem, origin: s.nginx.origin, index: i,
+    flow: FLOWS[i % FLOWS.length], pace: paced(20, 80)(i), localAddress: `127.0.3.${10 + i}` }));
+  const { failed } = await runAll(list);
+  await prober;
+  flooding = false;
+  await flood;
+  const patientFailures = list.reduce((n, p) => n + p.connectFailures, 0);
+  log(`flood: attacker's handshakes ${JSON.stringify(floodStatus)}; 20 patients finished ` +
+    `(${failed.length} lost, ${patientFailures} failed connects); prober ${probe.chats} chats ` +
+    `(failed: ${JSON.stringify(probe.chatFailures)}, worst open+welcome ${probe.worstMs} ms), ` +
+    `${probe.pages} pages (failed: ${JSON.stringify(probe.pageFailures)})`);
+  assert.deepEqual(failed, [], 'every other patient finishes');
+  assert.equal(patientFailures, 0, "no other patient's connection fails");
+  assert.deepEqual(probe.chatFailures, [], 'every probe chat opens');
+  assert.deepEqual(probe.pageFailures, [], 'every probe page loads');
+  assert.deepEqual(Object.keys(floodStatus), ['429'], 'the attacker gets 429 only');
+  for (const h of held) if (h.ws) h.ws.close();
+  await s.nginx.stop();
+
+  // nginx's own limit_conn, lowered to 4: the attacker's 5th open connection
+  // is refused by nginx (429) although the replicas would take 6.
+  const dir2 = tempDir('flood-conn');
+  const nginx = new Nginx({ sourceDir: opt.source, dir: dir2, upstreams: s.replicas.map((r) => r.port),
+    cert: s.cert, limitConn: 4 });
+  await nginx.start();
+  const s2 = { ...s, nginx };
+  const origin = s.nginx.origin; // the one the replicas allow
+  await Promise.all(s.replicas.map((r) => waitUntil(async () => (await openConnections(r)) === 0)));
+  const more = [];
+  for (let i = 0; i < 6; i++) more.push(await openFrom(WebSocket, s2, '127.0.0.2', nginx.wsUrl, origin));
+  assert.deepEqual(more.map((h) => h.status), [101, 101, 101, 101, 429, 429],
+    "nginx's limit_conn refuses the 5th connection of one address");
+  const other = await openFrom(WebSocket, s2, '127.0.0.3', nginx.wsUrl, origin);
+  assert.equal(other.status, 101, 'another address still gets in');
+  log('flood: nginx limit_conn 4 held 4 connections of 127.0.0.2, refused the 5th and 6th (429); ' +
+    '127.0.0.3 accepted');
+  for (const h of [...more, other]) if (h.ws) h.ws.close();
+  await nginx.stop();
+  await Promise.all(s.replicas.map((x) => x.stop()));
+}
+
+async function waitUntil(fn, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(25);
+  }
 }
 
 // --- failover ----------------------------------------------------------------
@@ -537,8 +650,13 @@ async function scenarioSettings(opt) {
   log(`settings: ${options.size} settings of serve, all documented in guidechat.env.example; ` +
     'serve starts with the example values');
 
-  // The systemd unit: systemd's own checker, when it is installed.
+  // The systemd unit: a replica that exits without being asked to (even
+  // "cleanly", as SIGHUP's default action did) is started again.
   const unit = path.join(opt.source, 'deploy/guidechat@.service');
+  const unitText = fs.readFileSync(unit, 'utf8');
+  assert.match(unitText, /^Restart=always$/m, 'the unit restarts on any unexpected exit');
+  assert.match(unitText, /^ExecReload=.*-HUP/m, 'reload is SIGHUP');
+  // systemd's own checker, when it is installed.
   const analyze = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8' });
   if (analyze.error) {
     log('systemd-analyze not installed: unit not verified');
@@ -571,7 +689,7 @@ if (!fs.existsSync(opt.guidechat)) {
   process.exit(1);
 }
 const WebSocket = loadWs(opt.source);
-const scenarios = { nginx: scenarioNginx, failover: scenarioFailover, rolling: scenarioRolling,
+const scenarios = { nginx: scenarioNginx, flood: scenarioFlood, failover: scenarioFailover, rolling: scenarioRolling,
   reload: scenarioReload, gaps: scenarioGaps, settings: scenarioSettings };
 const run = scenarios[opt.scenario];
 if (!run) {

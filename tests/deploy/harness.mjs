@@ -198,7 +198,8 @@ export class Replica {
 }
 
 // The shipped nginx site, with ports and paths rewritten for this test.
-export function nginxSite({ sourceDir, dir, httpsPort, httpPort, upstreams, cert }) {
+// `limitConn`, when given, replaces the per-address connection limit.
+export function nginxSite({ sourceDir, dir, httpsPort, httpPort, upstreams, cert, limitConn }) {
   let site = fs.readFileSync(path.join(sourceDir, 'deploy/nginx/guidechat.conf'), 'utf8');
   const replace = (from, to) => {
     if (!site.includes(from)) throw new Error(`deploy/nginx/guidechat.conf no longer has '${from}'`);
@@ -212,6 +213,7 @@ export function nginxSite({ sourceDir, dir, httpsPort, httpPort, upstreams, cert
   replace('/etc/ssl/guidechat/privkey.pem', cert.key);
   replace('/etc/nginx/snippets/', path.join(sourceDir, 'deploy/nginx') + '/');
   replace('root /var/www/letsencrypt;', `root ${dir};`);
+  if (limitConn) replace('limit_conn guidechat_conns 200;', `limit_conn guidechat_conns ${limitConn};`);
   // The upstream's replica lines.
   const lines = site.split('\n');
   const replicaLines = lines.filter((l) => /^\s*server 127\.0\.0\.1:\d+ /.test(l));
@@ -225,8 +227,8 @@ export function nginxSite({ sourceDir, dir, httpsPort, httpPort, upstreams, cert
 }
 
 export class Nginx {
-  constructor({ sourceDir, dir, upstreams, cert }) {
-    Object.assign(this, { sourceDir, dir, upstreams, cert });
+  constructor({ sourceDir, dir, upstreams, cert, limitConn }) {
+    Object.assign(this, { sourceDir, dir, upstreams, cert, limitConn });
   }
   async writeConfig() {
     this.httpsPort = await freePort();

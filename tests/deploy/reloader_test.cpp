@@ -86,3 +86,22 @@ TEST_CASE("a good edit is swapped in, a broken one is refused", "[reload]") {
   CHECK(metrics.find("guidechat_content_reloads_total{result=\"refused\"} 2\n") !=
         std::string::npos);
 }
+
+TEST_CASE("a reload warns when an optional word list has gone", "[reload]") {
+  Fixture f;
+  REQUIRE(fs::exists(f.dir / "knowledge" / "synonyms.txt"));
+  boost::asio::io_context ioc;
+  server::Reloader reloader(ioc, f.state);
+  REQUIRE(reloader.reload().ok());
+  CHECK(reloader.vanished_word_lists().empty());
+  // Deleting it is no error (the guide loads without synonyms), but the
+  // answers get worse: the reload names the file.
+  fs::remove(f.dir / "knowledge" / "synonyms.txt");
+  REQUIRE(reloader.reload().ok());
+  auto vanished = reloader.vanished_word_lists();
+  REQUIRE(vanished.size() == 1);
+  CHECK(vanished[0].find("synonyms.txt") != std::string::npos);
+  // Said once: the next reload compares with the load before it.
+  REQUIRE(reloader.reload().ok());
+  CHECK(reloader.vanished_word_lists().empty());
+}

@@ -120,6 +120,11 @@ TEST_CASE("summary and reset") {
   CHECK(sum.parts[1].id == "long");
   Turn reset = e.handle(s, bare(ClientType::kReset));
   CHECK(reset.state == State{});
+  // The server keeps nothing, but a token from before the reset still
+  // restores those answers: the reply must not claim they are forgotten.
+  REQUIRE(!reset.parts.empty());
+  CHECK(reset.parts[0].text.find("forgotten") == std::string::npos);
+  CHECK(reset.parts[0].text.find("no longer used") != std::string::npos);
   Turn after = e.handle(reset.state, bare(ClientType::kSummary));
   CHECK(after.parts[0].items.empty());
 }

@@ -6,6 +6,9 @@
 // client is still answered afterwards.
 #include <catch2/catch.hpp>
 
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -13,6 +16,7 @@
 #include <vector>
 
 #include "dialog/state.hpp"
+#include "raw_socket.hpp"
 #include "server_process.hpp"
 #include "session/token.hpp"
 #include "ws_client.hpp"
@@ -31,8 +35,11 @@ constexpr const char* kSecret = "zebrafish-4242 my left eyelid jumps";
 
 ServerProcess& server() {
   // --log-level trace: even the chattiest log must not hold patient text.
-  static auto p =
-      ServerProcess::start({{"--log-level", "trace"}, {{"GUIDECHAT_SESSION_KEY", kKey}}});
+  // The whole suite runs from one address, faster than any person: the
+  // per-address message budget is lifted (the per-connection one is not).
+  static auto p = ServerProcess::start(
+      {{"--log-level", "trace", "--address-rate", "1000000", "--address-burst", "1000000"},
+       {{"GUIDECHAT_SESSION_KEY", kKey}}});
   if (!p.ok()) FAIL(p.error());
   return **p;
 }
@@ -481,6 +488,107 @@ TEST_CASE("handshakes that are not ours are refused with an HTTP status") {
   path.target = "/not-ws";
   CHECK_FALSE(WsClient::connect(port, path, &status));
   CHECK(status == 404);
+  CHECK(fresh_client_answered(port));
+}
+
+namespace {
+
+// Sends a close frame with `code` on a fresh raw WebSocket and reads what the
+// server sends until it closes the connection: the code of its close frame,
+// 0 when it closed without one, -1 when it did not close within 5 s.
+int close_answer(std::uint16_t port, int code) {
+  RawSocket s = RawSocket::connect(port);
+  if (!s.valid() || !s.websocket_handshake(port)) return -2;
+  std::string payload;
+  payload.push_back(static_cast<char>((code >> 8) & 0xFF));
+  payload.push_back(static_cast<char>(code & 0xFF));
+  if (!s.send_all(client_frame(payload, 0x8))) return -2;
+  std::string in;
+  const auto deadline = std::chrono::steady_clock::now() + guidechat::testing::scaled(5s);
+  bool eof = false;
+  while (!eof && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{s.fd(), POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    char buf[4096];
+    ssize_t n = ::recv(s.fd(), buf, sizeof buf, 0);
+    if (n <= 0) {
+      eof = true;
+    } else {
+      in.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  if (!eof) return -1;
+  // The server's frames (unmasked): the welcome, maybe a reply, the close.
+  std::size_t at = 0;
+  while (at + 2 <= in.size()) {
+    const int opcode = static_cast<unsigned char>(in[at]) & 0x0F;
+    std::size_t len = static_cast<unsigned char>(in[at + 1]) & 0x7F;
+    std::size_t head = 2;
+    if (len == 126) {
+      if (at + 4 > in.size()) break;
+      len = (static_cast<std::size_t>(static_cast<unsigned char>(in[at + 2])) << 8) |
+            static_cast<unsigned char>(in[at + 3]);
+      head = 4;
+    } else if (len == 127) {
+      break;  // nothing the server sends here is that long
+    }
+    if (at + head + len > in.size()) break;
+    if (opcode == 0x8) {
+      if (len < 2) return 1005;
+      return (static_cast<unsigned char>(in[at + head]) << 8) |
+             static_cast<unsigned char>(in[at + head + 1]);
+    }
+    at += head + len;
+  }
+  return 0;
+}
+
+// The status line's code of a raw upgrade request with this key.
+int handshake_status(std::uint16_t port, const std::string& key) {
+  RawSocket s = RawSocket::connect(port);
+  const std::string req = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: " +
+                          key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  if (!s.valid() || !s.send_all(req)) return 0;
+  std::string head;
+  char buf[512];
+  pollfd p{s.fd(), POLLIN, 0};
+  while (head.size() < 12 && ::poll(&p, 1, 5000) > 0) {
+    ssize_t n = ::recv(s.fd(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+    head.append(buf, static_cast<std::size_t>(n));
+  }
+  return head.size() >= 12 ? std::stoi(head.substr(9, 3)) : 0;
+}
+
+}  // namespace
+
+TEST_CASE("close codes RFC 6455 forbids fail the connection with 1002") {
+  const auto port = server().port();
+  for (int code : {0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535}) {
+    INFO("close code " << code);
+    const int answer = close_answer(port, code);
+    CHECK((answer == 1002 || answer == 0));  // never echoed
+  }
+  for (int code : {1000, 1001, 1003, 1008, 3000, 4000, 4999}) {
+    INFO("close code " << code);
+    CHECK(close_answer(port, code) == code);  // the closing handshake echoes it
+  }
+  CHECK(fresh_client_answered(port));
+}
+
+TEST_CASE("a malformed Sec-WebSocket-Key is refused with 400") {
+  const auto port = server().port();
+  CHECK(handshake_status(port, "dGhlIHNhbXBsZSBub25jZQ==") == 101);  // RFC 6455's example
+  CHECK(handshake_status(port, "AAAAAAAAAAAAAAAAAAAAAA==") == 101);
+  for (std::string key : {"x", "not base64 at all!!!!!==", "dGhlIHNhbXBsZSBub25jZQ",
+                          "dGhlIHNhbXBsZSBub25jZR==", "dGhlIHNhbXBsZSBub25j*Q==", "AAAA",
+                          "dGhlIHNhbXBsZSBub25jZQ=="
+                          "A"}) {
+    INFO("key " << key);
+    CHECK(handshake_status(port, key) == 400);
+  }
   CHECK(fresh_client_answered(port));
 }
 

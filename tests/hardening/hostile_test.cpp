@@ -8,6 +8,8 @@
 // scaled by time_scale.hpp, so a slower build takes longer but still passes.
 #include <catch2/catch.hpp>
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -17,6 +19,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "raw_socket.hpp"
 #include "server_process.hpp"
@@ -213,7 +217,8 @@ TEST_CASE("slowloris: handshakes dribbled a byte at a time are cut at the handsh
 TEST_CASE("clients that never read are dropped, and server memory stays bounded") {
   // No rate limit here: the point is what a fast writer that never reads
   // does to the server's write queue.
-  auto server = start({"--rate", "1000000", "--burst", "1000000"});
+  auto server = start({"--rate", "1000000", "--burst", "1000000", "--address-rate", "1000000",
+                       "--address-burst", "1000000"});
   const std::string flow = first_flow(server->port());
   REQUIRE(!flow.empty());
   REQUIRE(fresh_client_answered(server->port()));
@@ -277,6 +282,129 @@ TEST_CASE("clients that never read are dropped, and server memory stays bounded"
   clients.clear();
   CHECK(settles(*server, resting, 3s));
   CHECK(server->alive());
+}
+
+namespace {
+
+// The costliest text a patient's message may hold: 4,000 bytes of guide
+// words each misspelled (so every one is neither English nor the guide's
+// and would go through the spelling corrector), as a `say`.
+std::string worst_case_say(int id) {
+  const char* base[] = {"spasms",     "twitching",   "eyelid",    "facial",     "muscles",
+                        "doctor",     "symptoms",    "botulinum", "hemifacial", "treatment",
+                        "injection",  "relaxation",  "triggers",  "caffeine",   "exercises",
+                        "medication", "neurologist", "tiredness", "stressful",  "massaging"};
+  std::string text;
+  for (std::size_t i = 0; text.size() < 3980; ++i) {
+    std::string w = base[(i * 7 + static_cast<std::size_t>(id)) % 20];
+    w[1 + i % (w.size() - 2)] = static_cast<char>('q' + i % 5);  // one letter changed
+    if (!text.empty()) text += ' ';
+    text += w;
+  }
+  text.resize(std::min<std::size_t>(text.size(), 3990));
+  return nlohmann::json{{"type", "say"}, {"id", id}, {"text", text}}.dump();
+}
+
+}  // namespace
+
+TEST_CASE("worst-case messages from one address at the allowed rate leave others served") {
+  // 200 connections from one address (its whole allowance), each sending a
+  // worst-case message every 100 ms (the per-connection rate), reconnecting
+  // whenever the server closes it. The work of one message is bounded
+  // (spelling corrections per search) and the address's messages share one
+  // budget, kept across reconnects.
+  auto server = start({});
+  REQUIRE(fresh_client_answered(server->port()));
+  {
+    // The cost of one worst-case message, alone.
+    auto c = WsClient::connect(server->port());
+    REQUIRE(c);
+    std::chrono::microseconds worst_alone{0};
+    for (int i = 0; i < 5; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      REQUIRE(c->send_text(worst_case_say(i)));
+      REQUIRE(c->read().kind == Frame::Kind::kText);
+      worst_alone = std::max(worst_alone, std::chrono::duration_cast<std::chrono::microseconds>(
+                                              std::chrono::steady_clock::now() - t0));
+    }
+    std::cout << "[hostile] one worst-case message (4,000 bytes of misspelled guide words): "
+                 "at most "
+              << worst_alone.count() << " us say->reply of 5\n";
+  }
+  const std::string ip = "127.0.2.9";
+  constexpr std::size_t kConnections = 200;
+  std::vector<RawSocket> conns(kConnections);
+  std::size_t reconnects = 0, sent = 0;
+  auto open = [&](RawSocket& s) {
+    s = RawSocket::connect(server->port(), ip);
+    if (s.valid() && !s.websocket_handshake(server->port())) s.close();
+  };
+  for (auto& s : conns) open(s);
+  Prober prober(server->port());
+  const auto started = std::chrono::steady_clock::now();
+  int round = 0;
+  while (std::chrono::steady_clock::now() - started < 3s) {
+    for (auto& s : conns) {
+      if (!s.valid() || s.peer_closed()) {
+        ++reconnects;
+        open(s);
+        if (!s.valid()) continue;
+      }
+      std::string frame = client_frame(worst_case_say(round));
+      if (s.send_some(&frame) && frame.empty()) ++sent;
+    }
+    ++round;
+    std::this_thread::sleep_for(100ms);
+  }
+  prober.stop();
+  const double limited = metric(server->port(), "guidechat_rate_limited_total");
+  const double turns = metric(server->port(), "guidechat_turns_total");
+  std::cout << "[hostile] CPU attack: " << sent << " worst-case messages sent from one address "
+            << "over " << kConnections << " connections in 3 s (" << reconnects << " reconnects), "
+            << turns << " turns handled, " << limited << " rate limited\n";
+  report("worst-case messages from one address", prober);
+  // The address got about its budget (burst + rate x time), not 10 per
+  // connection per second.
+  CHECK(turns < 100 + 50 * 5 + prober.probes() * 2 + 20);
+  conns.clear();
+  CHECK(server->alive());
+}
+
+TEST_CASE("keep-alive connections from one address are held to its connection limit") {
+  // One address opens 2,000 plain HTTP connections and keeps each alive
+  // with a request (the attack that used to hold thousands of descriptors
+  // and lock everyone out): at most --max-connections-per-ip stay open; the
+  // rest are answered 429 and closed; others are served throughout.
+  const std::size_t limit = raise_fd_limit();
+  const std::size_t n = std::min<std::size_t>(2000, limit > 600 ? limit - 500 : 100);
+  auto server = start({});
+  REQUIRE(fresh_client_answered(server->port()));
+  const int resting = server->fd_count();
+  Prober prober(server->port());
+  std::vector<RawSocket> conns;
+  std::size_t ok = 0, refused = 0;
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  for (std::size_t i = 0; i < n; ++i) {
+    RawSocket s = RawSocket::connect(server->port(), "127.0.3.7");
+    if (!s.valid() || !s.send_all(request)) continue;
+    char head[16] = {};
+    if (::recv(s.fd(), head, 12, MSG_WAITALL) != 12) continue;
+    const std::string status(head + 9, 3);
+    if (status == "200") ++ok;
+    if (status == "429") ++refused;
+    conns.push_back(std::move(s));
+  }
+  const int fds_open = server->fd_count();
+  prober.stop();
+  std::cout << "[hostile] " << n << " keep-alive connections from one address: " << ok
+            << " served and held, " << refused << " refused (429); server fds " << resting << " -> "
+            << fds_open << "\n";
+  report("keep-alive connections from one address", prober);
+  CHECK(ok == 200);
+  CHECK(refused == n - 200);
+  CHECK(fds_open <= resting + 200 + 20);
+  conns.clear();
+  CHECK(settles(*server, resting, 5s));
 }
 
 TEST_CASE("5,000 connections opened and abandoned") {

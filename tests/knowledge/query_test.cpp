@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/limits.hpp"
 #include "knowledge/stemmer.hpp"
 
 using namespace guidechat::knowledge;
@@ -166,6 +167,24 @@ TEST_CASE("everyday words carry no topic; typos are corrected") {
   auto back = b.analyze("back");
   CHECK(words_of(back) == std::vector<std::string>{"back"});
   CHECK_FALSE(back.words[0].known);
+}
+
+TEST_CASE("a question of nothing but misspellings tries at most 4 corrections") {
+  // Correcting is the costly step of a search (a scan of the known words of
+  // similar length): a message of 32 misspelled words must not pay it 32
+  // times. The first ones are still corrected.
+  Builder b;
+  std::string q;
+  for (int i = 0; i < 40; ++i) q += (i % 2 ? "simptoms " : "docter ");
+  auto a = b.analyze(q);
+  CHECK(a.corrections == guidechat::limits::kMaxCorrectionsPerQuery);
+  REQUIRE(!a.words.empty());
+  CHECK(a.words[0].word == "doctor");
+  CHECK(a.words[1].word == "symptoms");
+  // A real question is not affected.
+  auto real = b.analyze("wen shud i see a docter");
+  CHECK(real.corrections <= 3);
+  CHECK(words_of(real) == std::vector<std::string>{"see", "doctor"});
 }
 
 TEST_CASE("synonyms add the guide's words and count as known") {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/limits.hpp"
 #include "language/analysis.hpp"
 #include "language/concepts.hpp"
 #include "language/lexicon.hpp"
@@ -130,6 +131,20 @@ TEST_CASE("analysis: typos only in long words that are not English") {
   CHECK(concepts("seize").empty());  // an English word is meant as typed
 }
 
+TEST_CASE("analysis: typo matching is bounded per message") {
+  // Words that are neither English nor a phrase as typed are each compared
+  // with every phrase of their first letter: only the first
+  // limits::kMaxTypoWordsPerAnalysis of a message are, so a message of
+  // nothing but misspellings costs no more than a real one.
+  std::string noise;
+  for (std::size_t i = 0; i < guidechat::limits::kMaxTypoWordsPerAnalysis; ++i) {
+    noise += "sxqzwv" + std::string(1, static_cast<char>('a' + i % 26)) + " ";
+  }
+  CHECK(concepts("siezure " + noise) == V{"seizure"});  // within the budget
+  CHECK(concepts(noise + "siezure").empty());           // past it: not a typo any more
+  CHECK(concepts(noise + "seizure") == V{"seizure"});   // a word as typed still counts
+}
+
 TEST_CASE("analysis: negation, before or after, within its clause") {
   CHECK(concepts("no pain") == V{"pain!"});
   CHECK(concepts("it doesnt hurt at all") == V{"pain!"});
@@ -142,8 +157,7 @@ TEST_CASE("analysis: hypothetical, historical, recent and non-human contexts") {
   CHECK(concepts("what if he cant talk") == V{"difficulty?", "speaking?"});
   CHECK(concepts("if he cant talk") == V{"difficulty^", "speaking^"});
   // "but" ends the reach of a hypothetical or a condition.
-  CHECK(concepts("what if it gets worse but now he cant talk") ==
-        V{"difficulty", "speaking"});
+  CHECK(concepts("what if it gets worse but now he cant talk") == V{"difficulty", "speaking"});
   CHECK(concepts("could him get a seizure") == V{"seizure?"});  // anchored at the start
   CHECK(concepts("he could him").empty());
   CHECK(concepts("can it cause pain?") == V{"pain?"});  // a question-only trigger
@@ -173,8 +187,7 @@ TEST_CASE("analysis: durations as minutes") {
 }
 
 TEST_CASE("concepts: the product's data loads and every phrase's class exists") {
-  auto data =
-      load_language_data(std::string(GUIDECHAT_SOURCE_DIR) + "/lang/concepts.json");
+  auto data = load_language_data(std::string(GUIDECHAT_SOURCE_DIR) + "/lang/concepts.json");
   REQUIRE(data.ok());
   CHECK(check_concepts(*data).empty());
   LanguageData broken = small_data();

@@ -49,7 +49,8 @@ TEST_CASE("200 concurrent conversations each reach an outcome", "[server][concur
   const std::string threads = GENERATE(as<std::string>{}, "1", "2");
   INFO("--threads " << threads);
   ServerProcess server(ServerProcess::with({"--max-connections-per-ip", "1000", "--rate", "1000",
-                                            "--burst", "1000", "--threads", threads}));
+                                            "--burst", "1000", "--address-rate", "1000000",
+                                            "--address-burst", "1000000", "--threads", threads}));
   REQUIRE(server.ready());
 
   std::vector<Patient> patients(kClients);

@@ -152,6 +152,101 @@ TEST_CASE("SIGTERM closes every WebSocket with 1001 and exits 0", "[server][life
   CHECK(http_request(server.port(), "GET", "/healthz").status == 0);
 }
 
+namespace {
+
+// The signal mask of `pid`'s main thread in /proc ("SigBlk", "SigIgn",
+// "SigCgt"); 0 when it cannot be read.
+std::uint64_t proc_sigmask(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0)
+      return std::stoull(line.substr(field.size() + 1), nullptr, 16);
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("a SIGHUP while the server starts neither kills it nor is lost", "[server][lifecycle]") {
+  // As soon as the process deals with SIGHUP at all (blocked, ignored or
+  // caught: main() has started), send a few, long before the content is
+  // loaded. The server must come up and do the reload once it can.
+  constexpr std::uint64_t kHup = 1ull << (SIGHUP - 1);
+  bool sent = false;
+  ServerProcess::Options o;
+  o.on_started = [&](pid_t pid) {
+    const bool seen = eventually(
+        [&] {
+          return ((proc_sigmask(pid, "SigBlk") | proc_sigmask(pid, "SigIgn") |
+                   proc_sigmask(pid, "SigCgt")) &
+                  kHup) != 0;
+        },
+        10s, 0ms);
+    if (!seen) return;
+    for (int i = 0; i < 3; ++i) ::kill(pid, SIGHUP);
+    sent = true;
+  };
+  ServerProcess server(o);
+  REQUIRE(sent);
+  REQUIRE(server.ready());
+  auto reloaded = [&] {
+    for (const auto& line : server.logs()) {
+      if (line.find("\"event\":\"reloaded\"") != std::string::npos) return true;
+    }
+    return false;
+  };
+  CHECK(eventually(reloaded, 10s));
+  CHECK(http_request(server.port(), "GET", "/healthz").status == 200);
+  // And later ones as well.
+  server.signal(SIGHUP);
+  CHECK(eventually(
+      [&] {
+        auto m = http_request(server.port(), "GET", "/metrics");
+        return m.body.find("guidechat_content_reloads_total{result=\"applied\"} 2") !=
+                   std::string::npos ||
+               m.body.find("guidechat_content_reloads_total{result=\"applied\"} 3") !=
+                   std::string::npos;
+      },
+      10s));
+}
+
+TEST_CASE("SIGTERM answers every message already received before closing with 1001",
+          "[server][lifecycle]") {
+  // Pipelining clients: each sends a batch and does not wait. Whatever the
+  // server has received when the shutdown begins is answered, in order;
+  // nothing sent before the signal is silently dropped.
+  ServerProcess server(
+      ServerProcess::with({"--rate", "100000", "--burst", "100000", "--address-rate", "100000",
+                           "--address-burst", "100000"}));
+  REQUIRE(server.ready());
+  constexpr int kClients = 8;
+  constexpr int kBatch = 40;
+  std::vector<std::unique_ptr<WsClient>> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.push_back(WsClient::connect_welcomed(server.port()));
+    REQUIRE(clients.back());
+  }
+  for (auto& ws : clients) {
+    for (int i = 0; i < kBatch; ++i) {
+      REQUIRE(ws->send_json({{"type", "say"}, {"id", i}, {"text", "what triggers spasms?"}}));
+    }
+  }
+  server.signal(SIGTERM);
+  int lost = 0;
+  for (auto& ws : clients) {
+    int next = 0;
+    while (auto frame = ws->receive()) {
+      CHECK(json::parse(*frame)["reply_to"] == next);
+      ++next;
+    }
+    CHECK(ws->close_code() == 1001);
+    lost += kBatch - next;
+  }
+  CHECK(lost == 0);
+  CHECK(server.wait(scaled(std::chrono::seconds(3))) == 0);
+}
+
 TEST_CASE("logs never hold what a person typed", "[server][lifecycle]") {
   ServerProcess server(ServerProcess::with({"--log-level", "debug"}));
   REQUIRE(server.ready());
@@ -229,5 +324,5 @@ TEST_CASE("options can be set through the environment", "[server][lifecycle]") {
   REQUIRE(first);
   int status = 0;
   CHECK(WsClient::connect(server.port(), {}, &status) == nullptr);
-  CHECK(status == 503);
+  CHECK(status == 429);
 }

@@ -3,8 +3,11 @@
 // status, and the server stays healthy.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <thread>
 
@@ -116,7 +119,8 @@ TEST_CASE("origin check", "[server][limits]") {
         std::string::npos);
 }
 
-TEST_CASE("connection limits refuse the handshake with 503", "[server][limits]") {
+TEST_CASE("connection limits refuse the handshake with 429 (503 is for shutting down)",
+          "[server][limits]") {
   SECTION("per IP") {
     ServerProcess server(ServerProcess::with({"--max-connections-per-ip", "3"}));
     REQUIRE(server.ready());
@@ -128,7 +132,7 @@ TEST_CASE("connection limits refuse the handshake with 503", "[server][limits]")
     }
     int status = 0;
     CHECK(WsClient::connect(server.port(), {}, &status) == nullptr);
-    CHECK(status == 503);
+    CHECK(status == 429);
     // A closed connection gives its slot back.
     open.back()->close();
     open.pop_back();
@@ -145,9 +149,144 @@ TEST_CASE("connection limits refuse the handshake with 503", "[server][limits]")
     REQUIRE(b);
     int status = 0;
     CHECK(WsClient::connect(server.port(), {}, &status) == nullptr);
-    CHECK(status == 503);
-    // Plain HTTP is still served.
-    CHECK(http_request(server.port(), "GET", "/healthz").status == 200);
+    CHECK(status == 429);
+    // Plain HTTP connections count too.
+    CHECK(http_request(server.port(), "GET", "/healthz").status == 429);
+    a->close();
+    CHECK(eventually([&] { return http_request(server.port(), "GET", "/healthz").status == 200; },
+                     2s, 10ms));
+  }
+}
+
+namespace {
+
+// A plain HTTP/1.1 connection kept open between requests (POSIX socket, so
+// that a test can hold many and see exactly when the server closes one).
+class KeepAlive {
+ public:
+  explicit KeepAlive(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) close();
+  }
+  ~KeepAlive() { close(); }
+  KeepAlive(const KeepAlive&) = delete;
+  KeepAlive& operator=(const KeepAlive&) = delete;
+
+  // GET `path`; the status (0 when the connection failed or closed), and
+  // in *closing whether the server announced "Connection: close".
+  int get(const std::string& path, bool* closing = nullptr) {
+    if (fd_ < 0) return 0;
+    const std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    if (::send(fd_, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
+      return 0;
+    }
+    std::string in;
+    std::size_t head_end = std::string::npos;
+    std::size_t length = 0;
+    while (head_end == std::string::npos || in.size() < head_end + 4 + length) {
+      if (!read_more(&in, scaled(5s))) return 0;
+      if (head_end == std::string::npos && (head_end = in.find("\r\n\r\n")) != std::string::npos) {
+        std::string head = in.substr(0, head_end);
+        for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        auto cl = head.find("content-length: ");
+        if (cl != std::string::npos) length = std::stoul(head.substr(cl + 16));
+        if (closing) *closing = head.find("connection: close") != std::string::npos;
+      }
+    }
+    return std::stoi(in.substr(9, 3));
+  }
+
+  // True when the server closes the connection within `within` (scaled).
+  bool closed_within(std::chrono::milliseconds within) {
+    if (fd_ < 0) return true;
+    std::string ignored;
+    const auto deadline = std::chrono::steady_clock::now() + scaled(within);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (!read_more(&ignored, std::chrono::milliseconds(50))) {
+        if (eof_) return true;
+      }
+    }
+    return false;
+  }
+
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  bool read_more(std::string* in, std::chrono::milliseconds timeout) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return false;
+    char buf[4096];
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) {
+      eof_ = true;
+      return false;
+    }
+    in->append(buf, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  int fd_;
+  bool eof_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("plain HTTP keep-alive connections count against the connection limits",
+          "[server][limits]") {
+  ServerProcess server(ServerProcess::with({"--max-connections-per-ip", "3"}));
+  REQUIRE(server.ready());
+  std::vector<std::unique_ptr<KeepAlive>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<KeepAlive>(server.port()));
+    REQUIRE(held.back()->get("/healthz") == 200);
+  }
+  // The address holds 3 idle keep-alive connections: a 4th connection is
+  // refused, be it a page or a chat.
+  bool closing = false;
+  KeepAlive fourth(server.port());
+  CHECK(fourth.get("/healthz", &closing) == 429);
+  CHECK(closing);
+  int status = 0;
+  CHECK(WsClient::connect(server.port(), {}, &status) == nullptr);
+  CHECK(status == 429);
+  // The held ones still work, and closing one gives its slot back.
+  CHECK(held[0]->get("/healthz") == 200);
+  held.pop_back();
+  CHECK(eventually([&] { return http_request(server.port(), "GET", "/healthz").status == 200; }, 2s,
+                   10ms));
+  auto m = http_request(server.port(), "GET", "/metrics");
+  CHECK(m.body.find("guidechat_handshakes_refused_total{reason=\"connection_limit\"} 2") !=
+        std::string::npos);
+}
+
+TEST_CASE("a keep-alive connection is closed after 100 requests or a short idle time",
+          "[server][limits]") {
+  ServerProcess server(
+      ServerProcess::with({"--keep-alive-timeout", "1", "--handshake-timeout", "10"}));
+  REQUIRE(server.ready());
+  SECTION("at most 100 requests") {
+    KeepAlive c(server.port());
+    bool closing = false;
+    for (int i = 1; i < 100; ++i) {
+      REQUIRE(c.get("/healthz", &closing) == 200);
+      REQUIRE(!closing);
+    }
+    CHECK(c.get("/healthz", &closing) == 200);
+    CHECK(closing);
+    CHECK(c.closed_within(2s));
+  }
+  SECTION("idle: closed at the keep-alive timeout, not the handshake timeout") {
+    KeepAlive c(server.port());
+    REQUIRE(c.get("/healthz") == 200);
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK(c.closed_within(5s));
+    CHECK(std::chrono::steady_clock::now() - t0 >= 900ms);
   }
 }
 
@@ -172,7 +311,8 @@ TEST_CASE("a client that does not read its replies is dropped", "[server][limits
   const std::string threads = GENERATE(as<std::string>{}, "1", "2");
   INFO("--threads " << threads);
   ServerProcess server(
-      ServerProcess::with({"--rate", "100000", "--burst", "100000", "--threads", threads}));
+      ServerProcess::with({"--rate", "100000", "--burst", "100000", "--address-rate", "100000",
+                           "--address-burst", "100000", "--threads", threads}));
   REQUIRE(server.ready());
   // A raw client with a tiny receive window that reads the welcome, then
   // nothing. The server's kernel send buffer takes the first replies, and

@@ -46,6 +46,7 @@ ServerProcess::ServerProcess(const Options& options) {
   }
   close(fds[1]);
   reader_ = std::thread([this, fd = fds[0]] { read_stderr(fd); });
+  if (options.on_started && pid_ > 0) options.on_started(pid_);
 
   std::unique_lock lock(g_ready_mutex);
   g_ready_cv.wait_for(lock, scaled(std::chrono::seconds(10)), [this] {

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -26,6 +27,9 @@ class ServerProcess {
     std::vector<std::string> args;              // extra arguments after `serve --port 0`
     std::string session_key = kTestSessionKey;  // empty: none (random key)
     std::vector<std::string> env;               // extra NAME=VALUE
+    // Called with the child's pid right after fork, before the constructor
+    // waits for "ready" (to act on a server that is still starting).
+    std::function<void(pid_t)> on_started;
   };
 
   explicit ServerProcess(const Options& options);

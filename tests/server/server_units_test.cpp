@@ -54,6 +54,57 @@ TEST_CASE("connection limiter: overall and per IP, released by tickets", "[serve
   CHECK(limiter->open() == 3);
 }
 
+TEST_CASE("connection limiter: an IPv6 client is counted by its /64", "[server][unit]") {
+  CHECK(limit_key("10.0.0.1") == "10.0.0.1");
+  CHECK(limit_key("::ffff:10.0.0.1") == "10.0.0.1");
+  CHECK(limit_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64");
+  CHECK(limit_key("2001:db8:1:2::1") == limit_key("2001:db8:1:2:ffff::9"));
+  CHECK(limit_key("2001:db8:1:3::1") != limit_key("2001:db8:1:2::1"));
+  auto limiter = ConnectionLimiter::create(100, 2);
+  auto a = limiter->try_acquire("2001:db8:1:2::1");
+  auto b = limiter->try_acquire("2001:db8:1:2::2");
+  REQUIRE(a);
+  REQUIRE(b);
+  // A third address of the same /64 is the same client.
+  CHECK_FALSE(limiter->try_acquire("2001:db8:1:2:dead:beef:0:1"));
+  CHECK(limiter->open_from("2001:db8:1:2::7") == 2);
+  CHECK(limiter->try_acquire("2001:db8:1:3::1"));  // another /64
+}
+
+TEST_CASE("connection limiter: a proxy's connection counts towards the total, then the client",
+          "[server][unit]") {
+  auto limiter = ConnectionLimiter::create(3, 1);
+  auto proxied = limiter->try_acquire_total();
+  REQUIRE(proxied);
+  CHECK(proxied->key().empty());
+  CHECK(limiter->open() == 1);
+  // The request names the client: it now counts against that address too.
+  CHECK(limiter->attach(*proxied, "10.0.0.1"));
+  CHECK(limiter->open_from("10.0.0.1") == 1);
+  CHECK(limiter->open() == 1);
+  // Attaching again to the same address changes nothing.
+  CHECK(limiter->attach(*proxied, "10.0.0.1"));
+  CHECK(limiter->open_from("10.0.0.1") == 1);
+  // A second proxied connection for the same client is over its limit and
+  // keeps counting towards the total only.
+  auto second = limiter->try_acquire_total();
+  REQUIRE(second);
+  CHECK_FALSE(limiter->attach(*second, "10.0.0.1"));
+  CHECK(second->key().empty());
+  CHECK(limiter->open() == 2);
+  auto third = limiter->try_acquire_total();
+  REQUIRE(third);
+  CHECK_FALSE(limiter->try_acquire_total());  // total reached
+  proxied.reset();
+  CHECK(limiter->open_from("10.0.0.1") == 0);
+  CHECK(limiter->open() == 2);
+  CHECK(limiter->attach(*second, "10.0.0.1"));
+  second.reset();
+  third.reset();
+  CHECK(limiter->open() == 0);
+  CHECK(limiter->open_from("10.0.0.1") == 0);
+}
+
 TEST_CASE("origin check", "[server][unit]") {
   OriginCheck check({"https://clinic.example/", "HTTPS://Other.Example"});
   CHECK(check.allowed("", "guide.example:8080"));

@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include <openssl/sha.h>
 #include <catch2/catch.hpp>
 
 using namespace guidechat::session;
@@ -73,6 +74,29 @@ TEST_CASE("key material: 64 hex digits or a passphrase of 16+ characters") {
   CHECK(b.open(a.seal("x", kNow, 60s), kNow).ok());
   auto r = TokenSealer::random();
   CHECK_FALSE(a.open(r.seal("x", kNow, 60s), kNow).ok());
+}
+
+TEST_CASE("a passphrase key is stretched (PBKDF2), not a single SHA-256") {
+  const std::string passphrase = "shared replica key material";
+  // The key a single unsalted SHA-256 would give: one hash per guess for
+  // whoever holds a token. It must not be the key.
+  unsigned char digest[32];
+  SHA256(reinterpret_cast<const unsigned char*>(passphrase.data()), passphrase.size(), digest);
+  std::string hex;
+  for (unsigned char c : digest) {
+    const char* digits = "0123456789abcdef";
+    hex.push_back(digits[c >> 4]);
+    hex.push_back(digits[c & 15]);
+  }
+  auto quick = sealer(hex);
+  auto slow = sealer(passphrase);
+  CHECK_FALSE(slow.open(quick.seal("x", kNow, 60s), kNow).ok());
+  // The derivation takes many rounds of a keyed hash: well over a
+  // millisecond, where one SHA-256 takes a microsecond.
+  const auto t0 = std::chrono::steady_clock::now();
+  auto again = sealer(passphrase);
+  CHECK(std::chrono::steady_clock::now() - t0 > 20ms);
+  CHECK(again.open(slow.seal("x", kNow, 60s), kNow).ok());
 }
 
 // seal() keeps a keyed cipher context and a buffer of random nonces per
