@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/lines.hpp"
 #include "common/text.hpp"
 
 namespace guidechat::knowledge {
@@ -34,18 +35,11 @@ std::vector<std::string> split_list(std::string_view s) {
 
 Result<Synonyms> Synonyms::parse(std::string_view text, std::string_view file) {
   Synonyms syn;
-  int line_no = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    auto nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string_view line = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    ++line_no;
-    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+  text::DataLines lines(text);
+  for (std::string_view line; lines.next(&line);) {
     line = text::trim(line);
     if (line.empty()) continue;
-    auto where = std::string(file) + ":" + std::to_string(line_no) + ": ";
+    auto where = std::string(file) + ":" + std::to_string(lines.number()) + ": ";
     auto eq = line.find('=');
     if (eq == std::string_view::npos) {
       return Error{where + "a rule needs '=' (e.g. 'physio = physical therapy')"};

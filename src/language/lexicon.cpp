@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/lines.hpp"
 #include "common/text.hpp"
 
 namespace guidechat::language {
@@ -29,17 +30,12 @@ Result<std::string> read_optional(const std::filesystem::path& file) {
   return out;
 }
 
-// Calls `fn` with each line of `text` without its comment ('#' to the end
-// of the line), skipping lines left empty.
+// Calls `fn` with each line of `text` that is not empty once its comment is
+// removed.
 template <typename Fn>
 void for_each_line(std::string_view text, Fn fn) {
-  std::size_t at = 0;
-  while (at < text.size()) {
-    auto nl = text.find('\n', at);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string_view line = text.substr(at, nl - at);
-    at = nl + 1;
-    if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+  text::DataLines lines(text);
+  for (std::string_view line; lines.next(&line);) {
     if (!line.empty()) fn(line);
   }
 }
