@@ -3,8 +3,8 @@
 the way they are committed: objects two spaces deep, lists of plain values
 on one line when they fit in 100 columns, else wrapped at 100 columns.
 
-    tools/format-json.py FILE...          rewrite in place
-    tools/format-json.py --check FILE...  exit 1 if a file is not formatted
+    tool/format-json.py FILE...          rewrite in place
+    tool/format-json.py --check FILE...  exit 1 if a file is not formatted
 """
 import json
 import sys
@@ -59,7 +59,7 @@ def main():
         if out == text:
             continue
         if check:
-            print(f"{f}: not formatted (tools/format-json.py {f})")
+            print(f"{f}: not formatted (tool/format-json.py {f})")
             bad = 1
         else:
             open(f, "w", encoding="utf-8").write(out)

@@ -100,6 +100,8 @@ Result<std::shared_ptr<const Analyzer>> Analyzer::build(const LanguageData& data
     a->duration_starts_.insert(phrase.substr(0, phrase.find(' ')));
   }
   a->self_ = a->find("self");
+  a->third_party_ = a->find("third-party");
+  a->contrast_ = a->find("self-contrast");
   return std::shared_ptr<const Analyzer>(std::move(a));
 }
 
@@ -474,6 +476,29 @@ void Analyzer::read_durations(const Tokens& tokens, std::vector<Duration>* out) 
   }
 }
 
+// "My neighbour's spasms were so strong her face pulled over. Mine is just a
+// twitch": what the sentences about someone else say is theirs, when the
+// writer sets their own against it. Only with that contrast: "my neighbour
+// can't breathe" is an emergency.
+void Analyzer::mark_others_stories(Analysis* a) const {
+  auto in = [&](ConceptId id, int sentence) {
+    return id != kNoConcept &&
+           std::any_of(a->mentions.begin(), a->mentions.end(), [&](const Mention& m) {
+             return m.concept_id == id && (sentence < 0 || m.sentence == sentence);
+           });
+  };
+  if (!in(contrast_, -1)) return;
+  for (int s = 0; s < static_cast<int>(a->tokens.sentences.size()); ++s) {
+    if (!in(third_party_, s) || in(contrast_, s)) continue;
+    for (auto& m : a->mentions) {
+      if (m.sentence == s) m.context.non_human = true;
+    }
+    for (auto& d : a->durations) {
+      if (d.sentence == s) d.context.non_human = true;
+    }
+  }
+}
+
 bool Analyzer::foreign_language(const Tokens& tokens) const {
   if (lexicon_ == nullptr) return false;
   std::size_t words = 0, english = 0;
@@ -510,6 +535,7 @@ Analysis Analyzer::analyze(std::string_view text) const {
   for (auto& d : a.durations) {
     d.context = context_of(a.tokens, a.triggers, person_at, d.begin, d.end);
   }
+  mark_others_stories(&a);
   return a;
 }
 

@@ -121,6 +121,7 @@ class Analyzer {
                            bool typo_ok) const;
   void spot(const Tokens& tokens, std::vector<Mention>* found) const;
   void read_durations(const Tokens& tokens, std::vector<Duration>* out) const;
+  void mark_others_stories(Analysis* a) const;
   Context context_of(const Tokens& tokens, const std::vector<Mention>& triggers,
                      const std::vector<bool>& person_at, std::size_t begin, std::size_t end) const;
 
@@ -139,6 +140,10 @@ class Analyzer {
   // The writer's own words ("I", "my"): one between an animal and a sign
   // makes the sign a person's again.
   ConceptId self_ = kNoConcept;
+  // Someone else ("my neighbour") and the writer's own set against them
+  // ("mine is just..."): the story is theirs.
+  ConceptId third_party_ = kNoConcept;
+  ConceptId contrast_ = kNoConcept;
 };
 
 }  // namespace guidechat::language
