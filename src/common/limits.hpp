@@ -107,10 +107,10 @@ inline constexpr std::size_t kMaxHttpBodyBytes = 8 * 1024;
 // Replies waiting to be written to one slow client before it is dropped.
 inline constexpr std::size_t kMaxQueuedFrames = 64;
 inline constexpr std::chrono::milliseconds kShutdownGrace{1500};
-// On shutdown, a connection with messages in flight keeps reading and
-// answering them until none has come for this long, then closes 1001 (an
-// idle one closes at once): what a client sent before the shutdown is
-// answered, not lost. kShutdownGrace bounds it all.
+// On shutdown, a connection keeps reading and answering until no message
+// has come for this long, then closes 1001: what a client sent before the
+// shutdown (also what a proxy was still passing on) is answered, not lost.
+// kShutdownGrace bounds it all.
 inline constexpr std::chrono::milliseconds kShutdownDrain{200};
 
 // --- Server internals (fixed) -----------------------------------------------

@@ -81,14 +81,10 @@ void WebSocketSession::start_drain() {
   if (draining_ || close_code_ || closing_) return;
   draining_ = true;
   // Messages that have arrived are answered before the 1001 close: the
-  // client cannot know which of them were read. When a read is waiting with
-  // nothing received (the usual idle connection), there are none. Otherwise
-  // reading goes on for a short window; the close then discards only what
-  // arrives after the shutdown began.
-  beast::error_code ec;
-  const bool idle = reading_ && !read_after_write_ && !message_started_ && queue_.empty() &&
-                    beast::get_lowest_layer(ws_).socket().available(ec) == 0;
-  if (idle || !reading_) return close_after_writes(websocket::close_code::going_away);
+  // client cannot know which of them were read. Reading goes on until none
+  // has come for a short while (also what a proxy was still passing on when
+  // the shutdown began); the close then discards only what comes later.
+  if (!reading_) return close_after_writes(websocket::close_code::going_away);
   arm_drain_timer();
 }
 

@@ -294,6 +294,100 @@ async function waitUntil(fn, timeoutMs = 10000) {
   }
 }
 
+// --- pipeline ------------------------------------------------------------------
+
+// Clients that send many messages without waiting, through nginx, while the
+// replica serving them is stopped (SIGTERM) and started again. The replica
+// answers what reaches it until none has come for 200 ms, then closes 1001;
+// the client resends what got no reply (docs/protocol.md) on a new
+// connection. No message may be lost, and next to none should need
+// resending (the previous server, which closed at once, needed 377 of
+// 1,200 resent).
+class Pipeliner {
+  constructor(WebSocket, s, index, count) {
+    Object.assign(this, { WebSocket, s, index, count });
+    this.answered = new Set();
+    this.token = null;
+    this.resent = 0;
+    this.closes = [];
+  }
+  open() {
+    return new Promise((resolve, reject) => {
+      const ws = new this.WebSocket(this.s.nginx.wsUrl, { ca: this.s.cert.pem,
+        origin: this.s.nginx.origin, servername: 'localhost', handshakeTimeout: 3000 });
+      ws.on('message', (d) => {
+        const m = JSON.parse(d.toString());
+        if (m.session) this.token = m.session;
+        if (m.type === 'welcome' && !ws.welcomed) { ws.welcomed = true; resolve(ws); return; }
+        if (typeof m.reply_to === 'number' && m.type === 'reply') this.answered.add(m.reply_to);
+      });
+      ws.on('close', (code) => this.closes.push(code));
+      ws.on('unexpected-response', (_q, res) => { res.resume(); reject(new Error(`HTTP ${res.statusCode}`)); });
+      ws.on('error', reject);
+    });
+  }
+  sendAll(ws, ids) {
+    for (const id of ids) ws.send(JSON.stringify({ type: 'say', id, text: `what triggers spasms? (${id})` }));
+  }
+  async run(started) {
+    let ws = await this.open();
+    const ids = Array.from({ length: this.count }, (_, i) => i);
+    this.sendAll(ws, ids);
+    started();
+    const deadline = Date.now() + 30000;
+    while (this.answered.size < this.count && Date.now() < deadline) {
+      if (ws.readyState === 3) {
+        // Closed (1001): resume, then send again what got no reply.
+        try { ws = await this.open(); } catch { await sleep(50); continue; }
+        if (this.token) ws.send(JSON.stringify({ type: 'hello', id: 'h', session: this.token }));
+        const missing = ids.filter((i) => !this.answered.has(i));
+        this.resent += missing.length;
+        this.sendAll(ws, missing);
+      }
+      await sleep(20);
+    }
+    this.ws = ws; // left open: a restart still closes it with 1001
+    return this.count - this.answered.size;
+  }
+}
+
+async function scenarioPipeline(opt, WebSocket) {
+  const CLIENTS = 12;
+  const MESSAGES = 100;
+  const dir = tempDir('pipeline');
+  const s = await stack(opt, dir, ['--rate', '1000', '--burst', '1000']);
+  const [A, B] = s.replicas;
+  const list = Array.from({ length: CLIENTS }, (_, i) => new Pipeliner(WebSocket, s, i, MESSAGES));
+  let sent = 0;
+  let allSent;
+  const sentAll = new Promise((r) => (allSent = r));
+  const running = Promise.all(list.map((c) => c.run(() => { if (++sent === CLIENTS) allSent(); })));
+  await sentAll;
+  const pending = list.reduce((n, c) => n + MESSAGES - c.answered.size, 0);
+  // A rolling restart, at once: A first, then B once A is back.
+  const exitA = await A.stop('SIGTERM');
+  await A.start();
+  await waitUntil(async () => (await httpGet(`https://localhost:${s.nginx.httpsPort}/healthz`,
+    s.cert.pem)).status === 200);
+  const exitB = await B.stop('SIGTERM');
+  await B.start();
+  const lost = (await running).reduce((n, x) => n + x, 0);
+  await waitUntil(async () => list.every((c) => c.closes.length > 0 || c.ws.readyState === 1));
+  const resent = list.reduce((n, c) => n + c.resent, 0);
+  const going = list.filter((c) => c.closes.includes(1001)).length;
+  log(`pipeline: ${CLIENTS} clients x ${MESSAGES} messages sent at once through nginx, then a ` +
+    `rolling restart (exits ${JSON.stringify(exitA)} ${JSON.stringify(exitB)}); ` +
+    `${pending} messages unanswered at the first SIGTERM; ${going} clients got 1001; ` +
+    `${resent} messages resent after it; ${lost} lost`);
+  for (const c of list) c.ws.close();
+  assert.equal(exitA.code, 0);
+  assert.equal(lost, 0, 'no message is lost');
+  assert.ok(resent <= CLIENTS, `next to nothing needs resending (${resent})`);
+  assert.ok(going >= CLIENTS / 2, `the restarts closed the clients' connections (${going})`);
+  await s.nginx.stop();
+  await Promise.all(s.replicas.map((x) => x.stop()));
+}
+
 // --- failover ----------------------------------------------------------------
 
 async function scenarioFailover(opt, WebSocket) {
@@ -689,7 +783,7 @@ if (!fs.existsSync(opt.guidechat)) {
   process.exit(1);
 }
 const WebSocket = loadWs(opt.source);
-const scenarios = { nginx: scenarioNginx, flood: scenarioFlood, failover: scenarioFailover, rolling: scenarioRolling,
+const scenarios = { nginx: scenarioNginx, flood: scenarioFlood, pipeline: scenarioPipeline, failover: scenarioFailover, rolling: scenarioRolling,
   reload: scenarioReload, gaps: scenarioGaps, settings: scenarioSettings };
 const run = scenarios[opt.scenario];
 if (!run) {
