@@ -95,7 +95,13 @@ test('a token the server cannot open (new key) says so and starts afresh', async
     await page.locator('guide-chat .starters button[data-flow="symptom-check"]').last().click();
     await runToEnd(page, answerByClick);
     assert.equal(await page.locator(sel.outcome).count(), 1, 'the new conversation works');
-    assert.equal(await page.locator(sel.note).count(), 1, 'no other note or error');
+    // The old page may reconnect to the new server before the reload does
+    // (the server now drains and closes at once on SIGTERM): the reload then
+    // resumes the new conversation and welcomes the person back. Any other
+    // note is an error.
+    const notes = (await page.locator(sel.note).allTextContents()).filter(
+      (n) => !n.startsWith('Welcome back'));
+    assert.equal(notes.length, 1, `no other note or error: ${JSON.stringify(notes)}`);
     assert.deepEqual(page.problems, []);
   } finally {
     await page.context().close();
