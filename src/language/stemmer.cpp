@@ -3,6 +3,9 @@
 #include <libstemmer.h>
 
 #include <memory>
+#include <unordered_map>
+
+#include "common/text.hpp"
 
 namespace guidechat::language {
 
@@ -18,9 +21,27 @@ sb_stemmer* thread_stemmer() {
   return stemmer.get();
 }
 
+// People use few words: most are stemmed again and again. The cache is per
+// thread (as the stemmer is) and starts over when full.
+constexpr std::size_t kMaxCachedStems = 8192;
+
+std::string stem_uncached(std::string_view word);
+
 }  // namespace
 
 std::string stem(std::string_view word) {
+  thread_local std::unordered_map<std::string, std::string, text::StringHash, std::equal_to<>>
+      cache;
+  if (auto it = cache.find(word); it != cache.end()) return it->second;
+  std::string out = stem_uncached(word);
+  if (cache.size() >= kMaxCachedStems) cache.clear();
+  cache.emplace(std::string(word), out);
+  return out;
+}
+
+namespace {
+
+std::string stem_uncached(std::string_view word) {
   sb_stemmer* s = thread_stemmer();
   if (s == nullptr || word.empty()) return std::string(word);
   for (char c : word) {
@@ -33,5 +54,7 @@ std::string stem(std::string_view word) {
   return std::string(reinterpret_cast<const char*>(out),
                      static_cast<std::size_t>(sb_stemmer_length(s)));
 }
+
+}  // namespace
 
 }  // namespace guidechat::language

@@ -3,7 +3,8 @@
 // without word lists of every form.
 //
 // Thread-safety: stem() is safe from any thread (each thread keeps its own
-// Snowball stemmer, which is not thread-safe itself).
+// Snowball stemmer, which is not thread-safe itself, and a bounded cache of
+// the stems it made).
 #pragma once
 
 #include <string>
