@@ -397,6 +397,9 @@ TEST_CASE("keep-alive connections from one address are held to its connection li
     conns.push_back(std::move(s));
   }
   const int fds_open = server->fd_count();
+  // Others are probed while the attacker still holds its connections, as
+  // long as it takes for a few probes, however fast the attack went.
+  eventually([&] { return prober.probes() >= 3; }, 3s, 20ms);
   prober.stop();
   std::cout << "[hostile] " << n << " keep-alive connections from one address: " << ok
             << " served and held, " << refused << " refused (429); server fds " << resting << " -> "
