@@ -532,6 +532,7 @@
       if (item) this._unlock(item.b);
       if (m.type === 'reply') {
         if (str(m.session)) this._token = m.session;
+        if (m.reset === true) this._records = [];
         this._parts(m.parts, req, item);
       } else if (m.type === 'error') {
         this._error(m, req);

@@ -76,6 +76,12 @@ void add_serve_command(CLI::App& app) {
                   "https://clinic.example (repeatable; env: comma-separated)")
       ->envname("GUIDECHAT_ALLOW_ORIGIN")
       ->delimiter(',');
+  cmd->add_option("--public-origin", o.public_origins,
+                  "The server's own origin as browsers see it, e.g. https://chat.clinic.example "
+                  "(repeatable; env: comma-separated). When set, the Host header is no longer "
+                  "taken as the server's own origin (DNS rebinding)")
+      ->envname("GUIDECHAT_PUBLIC_ORIGIN")
+      ->delimiter(',');
   cmd->add_option("--trust-proxy", o.trusted_proxies,
                   "Reverse proxy whose X-Forwarded-For / X-Real-IP names the client, for the "
                   "per-IP limit (address or CIDR, e.g. 127.0.0.1; repeatable; env: "

@@ -200,6 +200,7 @@ Turn Engine::handle(const State& state, const protocol::ClientMessage& message) 
     }
     case protocol::ClientType::kReset: {
       Turn t;
+      t.reset = true;
       t.parts.push_back(Part::Text(flows_->language().reset));
       return t;
     }
@@ -467,6 +468,7 @@ bool Engine::request(Understanding::Request what, Turn* t) const {
       break;
     case Understanding::Request::kReset:
       *t = Turn{};
+      t->reset = true;
       t->parts.push_back(Part::Text(lang.reset));
       return true;
     case Understanding::Request::kCheck:

@@ -36,6 +36,7 @@ struct Turn {
   std::vector<protocol::Part> parts;
   std::optional<protocol::ProtocolError> error;  // set: send an error frame instead
   std::vector<Visit> trace;                      // nodes and options passed, in order
+  bool reset = false;  // the conversation started afresh: clients drop what they kept of it
 };
 
 class Engine {

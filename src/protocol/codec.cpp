@@ -356,7 +356,7 @@ std::string build_welcome(std::string_view session, const std::vector<FlowInfo>&
 }
 
 std::string build_reply(const MessageId& reply_to, std::string_view session,
-                        const std::vector<Part>& parts) {
+                        const std::vector<Part>& parts, bool reset) {
   std::string out;
   out.reserve(kFrameReserve);
   JsonWriter w(&out);
@@ -365,6 +365,10 @@ std::string build_reply(const MessageId& reply_to, std::string_view session,
   if (!std::holds_alternative<std::monostate>(reply_to)) {
     w.key("reply_to");
     write_id(w, reply_to);
+  }
+  if (reset) {
+    w.key("reset");
+    w.boolean(true);
   }
   w.key("session");
   w.string(session);

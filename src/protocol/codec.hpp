@@ -28,8 +28,9 @@ Parsed parse_client(std::string_view frame);
 
 std::string build_welcome(std::string_view session, const std::vector<FlowInfo>& flows,
                           const std::vector<Part>& parts);
+// `reset`: the reply starts the conversation afresh ("reset": true).
 std::string build_reply(const MessageId& reply_to, std::string_view session,
-                        const std::vector<Part>& parts);
+                        const std::vector<Part>& parts, bool reset = false);
 std::string build_error(const MessageId& reply_to, ErrorCode code, std::string_view message);
 
 nlohmann::json part_to_json(const Part& part);

@@ -17,10 +17,15 @@ std::string normalize(std::string_view s) {
 
 }  // namespace
 
-OriginCheck::OriginCheck(const std::vector<std::string>& allowed) {
+OriginCheck::OriginCheck(const std::vector<std::string>& allowed,
+                         const std::vector<std::string>& own) {
   for (const auto& o : allowed) {
     auto n = normalize(o);
     if (!n.empty()) allowed_.push_back(std::move(n));
+  }
+  for (const auto& o : own) {
+    auto n = normalize(o);
+    if (!n.empty()) own_.push_back(std::move(n));
   }
 }
 
@@ -29,7 +34,9 @@ bool OriginCheck::allowed(std::string_view origin, std::string_view host) const 
   auto o = normalize(origin);
   // "null" is what sandboxed frames and file:// pages send: never trusted.
   if (o == "null") return false;
-  if (!host.empty()) {
+  if (!own_.empty()) {
+    if (std::find(own_.begin(), own_.end(), o) != own_.end()) return true;
+  } else if (!host.empty()) {
     auto h = normalize(host);
     if (o == "http://" + h || o == "https://" + h) return true;
   }

@@ -165,6 +165,7 @@ int Server::run() {
                       {"flows", flow_count(*content)},
                       {"web_files", s.state->files().size()},
                       {"allow_origins", opt.allow_origins},
+                      {"public_origins", opt.public_origins},
                       {"content_load_ms", s.load_ms},
                       {"startup_ms", ms_since(opt.started)}});
 

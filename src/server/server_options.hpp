@@ -23,6 +23,9 @@ struct ServerOptions {
   std::string web_dir = GUIDECHAT_DATA_DIR "/web-client";
   std::string db_path;                     // empty: the search index lives in memory
   std::vector<std::string> allow_origins;  // exact origins, e.g. https://clinic.example
+  // The server's own public origins (https://chat.clinic.example); empty:
+  // scheme://Host is taken as its own (see server/origin_check.hpp).
+  std::vector<std::string> public_origins;
   // Reverse proxies whose X-Forwarded-For / X-Real-IP are believed (addresses
   // or CIDR ranges); empty: the TCP peer is the client.
   std::vector<std::string> trusted_proxies;

@@ -7,7 +7,7 @@ SharedState::SharedState(ServerOptions options, session::TokenSealer sealer, Sta
     : options_(std::move(options)),
       sealer_(std::move(sealer)),
       files_(std::move(files)),
-      origins_(options_.allow_origins),
+      origins_(options_.allow_origins, options_.public_origins),
       limiter_(
           ConnectionLimiter::create(options_.max_connections, options_.max_connections_per_ip)),
       address_budget_(options_.address_rate, options_.address_burst, limits::kMaxBudgetAddresses),

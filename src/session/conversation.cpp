@@ -91,7 +91,7 @@ TurnResult Conversation::handle(std::string_view frame, const dialog::Engine& en
     state_ = std::move(turn.state);
     note_parts(turn.parts, &out);
     if (out.fallback && msg.type == protocol::ClientType::kSay) out.question = msg.text;
-    out.frame = protocol::build_reply(msg.id, token(), turn.parts);
+    out.frame = protocol::build_reply(msg.id, token(), turn.parts, turn.reset);
     out.parts = std::move(turn.parts);
     return out;
   } catch (const std::exception&) {

@@ -108,3 +108,23 @@ test('a token the server cannot open (new key) says so and starts afresh', async
     await server.stop();
   }
 });
+
+test('a typed "start over" drops the stored transcript: a reload does not bring it back', async () => {
+  const server = await startServer();
+  const page = await newPage(browser);
+  try {
+    const { first } = await startFlowAndAnswerOne(page, server.url);
+    await page.fill(sel.input, 'start over please');
+    await page.press(sel.input, 'Enter');
+    await settled(page);
+    await page.reload();
+    await settled(page);
+    const shown = await transcript(page);
+    assert.ok(!shown.some((t) => t.includes(first)), 'the earlier answers are not shown again');
+    assert.equal(await page.locator(sel.activeAsk).count(), 0, 'no question is pending');
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await page.context().close();
+    await server.stop();
+  }
+});

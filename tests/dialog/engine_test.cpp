@@ -271,3 +271,14 @@ TEST_CASE("a message in another language is told that only English is understood
   Turn urgent = e.handle(State{}, say("mi madre no puede respirar, ayuda"));
   CHECK(urgent.parts[0].type == PartType::kOutcome);
 }
+
+TEST_CASE("a reset, asked for or typed, is marked as one") {
+  const Engine& e = *env().engine;
+  Turn flow = e.handle(State{}, start("see-doctor"));
+  CHECK_FALSE(flow.reset);
+  CHECK(e.handle(flow.state, bare(ClientType::kReset)).reset);
+  Turn typed = e.handle(flow.state, say("let's start over"));
+  CHECK(typed.reset);
+  CHECK(typed.state.node.empty());
+  CHECK_FALSE(e.handle(flow.state, say("what causes it?")).reset);
+}

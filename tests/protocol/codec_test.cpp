@@ -145,4 +145,7 @@ TEST_CASE("replies serialize every part type exactly as the protocol names them"
 
 TEST_CASE("invalid UTF-8 in outgoing text never throws") {
   CHECK_NOTHROW(build_reply({}, "t", {Part::Text("bad \xFF byte")}));
+  // A reply that starts the conversation afresh says so; others do not.
+  CHECK(json::parse(build_reply({}, "t", {}, true))["reset"] == true);
+  CHECK_FALSE(json::parse(build_reply({}, "t", {})).contains("reset"));
 }

@@ -292,8 +292,10 @@ std::string build_welcome(std::string_view session, const std::vector<FlowInfo>&
 }
 
 std::string build_reply(const MessageId& reply_to, std::string_view session,
-                        const std::vector<Part>& parts) {
-  return dump(reference::reply_to_json(reply_to, session, parts));
+                        const std::vector<Part>& parts, bool reset) {
+  json j = reference::reply_to_json(reply_to, session, parts);
+  if (reset) j["reset"] = true;
+  return dump(j);
 }
 
 std::string build_error(const MessageId& reply_to, ErrorCode code, std::string_view message) {

@@ -119,6 +119,22 @@ TEST_CASE("origin check", "[server][limits]") {
         std::string::npos);
 }
 
+TEST_CASE("with --public-origin, the Host header is not the server's own origin",
+          "[server][limits]") {
+  // DNS rebinding: a page whose name now points at the replica sends an
+  // Origin that matches the Host its browser sends.
+  ServerProcess server(ServerProcess::with({"--public-origin", "https://chat.clinic.example"}));
+  REQUIRE(server.ready());
+  auto port = server.port();
+  WsClient::Options o;
+  o.origin = "http://127.0.0.1:" + std::to_string(port);
+  int status = 0;
+  CHECK(WsClient::connect(port, o, &status) == nullptr);
+  CHECK(status == 403);
+  o.origin = "https://chat.clinic.example";
+  CHECK(WsClient::connect(port, o) != nullptr);
+}
+
 TEST_CASE("connection limits refuse the handshake with 429 (503 is for shutting down)",
           "[server][limits]") {
   SECTION("per IP") {

@@ -118,6 +118,19 @@ TEST_CASE("origin check", "[server][unit]") {
   CHECK_FALSE(check.allowed("https://evil.example", "guide.example"));
 }
 
+TEST_CASE("origin check with public origins does not trust Host", "[server][unit]") {
+  OriginCheck check({"https://clinic.example"}, {"https://chat.clinic.example/"});
+  CHECK(check.allowed("https://chat.clinic.example", "chat.clinic.example"));
+  CHECK(check.allowed("https://clinic.example", "chat.clinic.example"));
+  CHECK(check.allowed("", "chat.clinic.example"));
+  // A DNS-rebinding page: its Origin and the Host its browser sends agree.
+  CHECK_FALSE(check.allowed("http://rebind.evil.example", "rebind.evil.example"));
+  CHECK_FALSE(check.allowed("http://chat.clinic.example", "chat.clinic.example"));
+  // Without public origins, Host is the server's own (local and proxied set-ups).
+  OriginCheck by_host({});
+  CHECK(by_host.allowed("http://rebind.evil.example", "rebind.evil.example"));
+}
+
 TEST_CASE("static files: only regular, visible files inside the directory", "[server][unit]") {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / ("guidechat-static-" + std::to_string(getpid()));
