@@ -31,6 +31,14 @@ inline constexpr double kScopeThreshold = 0.6;
 // stop") needs less, since its kind of answer is known.
 inline constexpr double kAnswerConfidence = 0.3;
 inline constexpr double kAnswerConfidenceAsked = 0.1;
+// With several guides, a question is searched in each guide whose share of
+// its topic words is at least kGuideFitShare of the best guide's (at most
+// kMaxGuidesAnswered), each on its own; it is answered from the most
+// confident, and from a second whose confidence is at least
+// kOtherGuideShare of that ("what are the treatments?" fits each guide).
+inline constexpr double kGuideFitShare = 0.5;
+inline constexpr double kOtherGuideShare = 0.9;
+inline constexpr std::size_t kMaxGuidesAnswered = 2;
 // Search results cached per thread and index, by analysed query: patients
 // ask the same few things in many words. An entry holds passage numbers and
 // scores (not text) under its key, about 300 bytes for a real question, so

@@ -279,7 +279,8 @@ void Engine::enter(const Flow& flow, std::string_view node_id, Turn* turn) const
         return;
       case NodeType::kInfo:
         for (const auto& c : n->content) {
-          turn->parts.push_back(Part::Answer(c.text, {c.section, c.title}, kScriptedScore));
+          turn->parts.push_back(
+              Part::Answer(c.text, source(c.guide, c.section, c.title), kScriptedScore));
         }
         node_id = route(n->next, s.answers);
         continue;
@@ -291,7 +292,7 @@ void Engine::enter(const Flow& flow, std::string_view node_id, Turn* turn) const
           return;
         }
         const GuideText& c = n->content.front();
-        turn->parts.push_back(Part::Outcome(n->level, c.text, {c.section, c.title}));
+        turn->parts.push_back(Part::Outcome(n->level, c.text, source(c.guide, c.section, c.title)));
         std::vector<const std::string*> shown{&c.text};
         for (const auto& tip : n->tips) {
           if (!tip.when.holds(s.answers)) continue;
@@ -299,7 +300,8 @@ void Engine::enter(const Flow& flow, std::string_view node_id, Turn* turn) const
                                  [&](const std::string* x) { return *x == tip.text; });
           if (dup) continue;
           shown.push_back(&tip.text);
-          turn->parts.push_back(Part::Answer(tip.text, {tip.section, tip.title}, kScriptedScore));
+          turn->parts.push_back(
+              Part::Answer(tip.text, source(tip.guide, tip.section, tip.title), kScriptedScore));
         }
         turn->parts.push_back(Part::Text(flows_->language().after_outcome));
         return;
@@ -362,31 +364,66 @@ void Engine::escalate(const SafetyFindings& found, Turn* turn) const {
   turn->trace.push_back({"", u.id, ""});
   if (!u.content.empty()) {
     const GuideText& c = u.content.front();
-    turn->parts.push_back(Part::Outcome(u.level, c.text, {c.section, c.title}));
+    turn->parts.push_back(Part::Outcome(u.level, c.text, source(c.guide, c.section, c.title)));
   }
   turn->parts.push_back(Part::Text(flows_->language().after_outcome));
 }
 
-bool Engine::answer_question(const Question& q, Turn* turn,
-                             std::vector<std::string>* suggestions) const {
+bool Engine::answer_question(const Question& q, Turn* turn, std::vector<std::string>* suggestions,
+                             std::string* guide) const {
   if (index_ == nullptr) return false;
-  const Language& lang = flows_->language();
-  knowledge::SearchResult r = index_->search(q.search_text(), q.doctor ? 5 : 3);
+  // Each guide the question may be about is searched on its own; the most
+  // confident answers, and a second guide's only when nearly as confident.
+  std::vector<std::pair<std::string, knowledge::SearchResult>> results;
+  for (const std::string& g : guides_asked(q)) {
+    results.emplace_back(g, index_->search_in(g, q.search_text(), q.doctor ? 5 : 3));
+  }
+  std::stable_sort(results.begin(), results.end(), [](const auto& a, const auto& b) {
+    return a.second.confidence > b.second.confidence;
+  });
+  std::size_t answered = 0;
+  for (const auto& [g, r] : results) {
+    if (suggestions != nullptr && suggestions->empty()) *suggestions = r.suggestions;
+    if (answered > 0 && r.confidence < limits::kOtherGuideShare * results.front().second.confidence)
+      break;
+    if (!answer_from(q, r, g, turn)) continue;
+    if (guide != nullptr) *guide = ++answered == 1 ? g : "";
+  }
+  return answered > 0;
+}
+
+std::vector<std::string> Engine::guides_asked(const Question& q) const {
+  const auto& guides = index_->knowledge().guides();
+  std::vector<std::string> out;
+  if (guides.size() == 1) return {guides.front().id};
+  // The guides whose words the question uses most (common words make the
+  // share noisy, so a close second is searched too); the first guides
+  // when it names none: "what brings it on?" fits any.
+  std::vector<knowledge::GuideFit> fits = index_->guides_for(q.text);
+  for (const auto& f : fits) {
+    if (out.size() == limits::kMaxGuidesAnswered) break;
+    if (f.share < limits::kGuideFitShare * fits.front().share) break;
+    out.push_back(f.guide);
+  }
+  return out;
+}
+
+bool Engine::answer_from(const Question& q, const knowledge::SearchResult& r,
+                         const std::string& guide, Turn* turn) const {
   if (q.doctor) {
-    // "When should he see a doctor?" is answered by the lead passage of that
-    // section (the one with the signs), whatever else the words matched.
-    if (const knowledge::Section* s = index_->knowledge().find(lang.doctor_section)) {
-      if (!s->passages.empty()) {
-        double score = kScriptedScore;
-        for (const auto& h : r.hits) {
-          if (h.section == s) score = h.score;
-        }
-        add_answer(s->passages.front().text, *s, score, turn);
-        return true;
+    // "When should he see a doctor?" is answered by the lead passage of the
+    // guide's section about it (the one with the signs), whatever else the
+    // words matched.
+    const knowledge::Section* s = index_->knowledge().find(flows_->doctor_section(guide));
+    if (s != nullptr && !s->passages.empty()) {
+      double score = kScriptedScore;
+      for (const auto& h : r.hits) {
+        if (h.section == s) score = h.score;
       }
+      add_answer(s->passages.front().text, *s, score, turn);
+      return true;
     }
   }
-  if (suggestions != nullptr) *suggestions = r.suggestions;
   // What a question asks ("what causes", "how do I stop") is evidence too:
   // the gate is for questions the guides do not speak to at all.
   bool evidence = r.confidence >= limits::kAnswerConfidence ||
@@ -400,9 +437,19 @@ bool Engine::answer_question(const Question& q, Turn* turn,
 void Engine::add_answer(const std::string& text, const knowledge::Section& section, double score,
                         Turn* turn) const {
   for (const Part& p : turn->parts) {
-    if (p.type == protocol::PartType::kAnswer && p.source.section == section.id) return;
+    if (p.type == protocol::PartType::kAnswer && p.source.section == section.id &&
+        (p.source.guide.empty() || p.source.guide == section.guide))
+      return;
   }
-  turn->parts.push_back(Part::Answer(text, {section.id, section.title}, score));
+  turn->parts.push_back(
+      Part::Answer(text, source(section.guide, section.id, section.title), score));
+}
+
+protocol::Source Engine::source(const std::string& guide, const std::string& section,
+                                const std::string& title) const {
+  if (index_ == nullptr || index_->knowledge().guides().size() < 2) return {section, title};
+  const knowledge::Guide* g = index_->knowledge().guide(guide);
+  return {section, title, guide, g == nullptr ? std::string() : g->title};
 }
 
 Part Engine::contact_part() const {
@@ -472,7 +519,7 @@ bool Engine::request(Understanding::Request what, Turn* t) const {
       t->parts.push_back(Part::Text(lang.reset));
       return true;
     case Understanding::Request::kCheck:
-      if (const Flow* f = flows_->find(lang.symptom_flow)) {
+      if (const Flow* f = flows_->for_role(kSymptomsRole)) {
         *t = start(std::move(t->state), *f);
         return true;
       }
@@ -490,13 +537,14 @@ void Engine::reply_to_questions(const Understanding& u, Turn* t) const {
   const Flow* flow = nullptr;
   const Node* ask = pending(t->state, &flow);
   std::vector<std::string> suggestions;
+  std::string guide;  // the one guide answered from
   bool answered = false, doctor = false;
   if (!u.off_topic.empty()) {
     if (u.off_topic == "logistics") t->parts.push_back(contact_part());
     if (index_ != nullptr) suggestions = index_->topics();
   } else {
     for (const Question& q : u.questions) {
-      answered = answer_question(q, t, &suggestions) || answered;
+      answered = answer_question(q, t, &suggestions, &guide) || answered;
       doctor = doctor || q.doctor;
     }
   }
@@ -514,8 +562,8 @@ void Engine::reply_to_questions(const Understanding& u, Turn* t) const {
     return;
   }
   // "When should he see a doctor?" goes on with the short triage.
-  if (doctor && u.questions.size() == 1) {
-    if (const Flow* f = flows_->find(lang.doctor_flow)) {
+  if (doctor && u.questions.size() == 1 && !guide.empty()) {
+    if (const Flow* f = flows_->for_role(kDoctorRole, guide)) {
       Turn started = start(std::move(t->state), *f);
       t->state = std::move(started.state);
       t->parts.insert(t->parts.end(), started.parts.begin(), started.parts.end());

@@ -85,11 +85,23 @@ class Engine {
   bool small_talk(const Intent& intent, Turn* t) const;
   bool request(Understanding::Request what, Turn* t) const;
   void reply_to_questions(const Understanding& u, Turn* t) const;
-  // Answers one question from the guide; false when it is not covered.
-  bool answer_question(const Question& q, Turn* turn, std::vector<std::string>* suggestions) const;
+  // Answers one question from the guides; false when it is not covered.
+  // `*guide`: the one guide answered from (empty when several).
+  bool answer_question(const Question& q, Turn* turn, std::vector<std::string>* suggestions,
+                       std::string* guide) const;
+  // The guides a question is put to: the only one, or those whose words
+  // it uses nearly as much as the best one's (at most kMaxGuidesAnswered).
+  std::vector<std::string> guides_asked(const Question& q) const;
+  // Answers from one guide's search result; "when should he see a doctor?"
+  // from that guide's section about it.
+  bool answer_from(const Question& q, const knowledge::SearchResult& r, const std::string& guide,
+                   Turn* turn) const;
   // An answer part, unless the reply already has one from that section.
   void add_answer(const std::string& text, const knowledge::Section& section, double score,
                   Turn* turn) const;
+  // Cites a section; names its guide too when several guides are loaded.
+  protocol::Source source(const std::string& guide, const std::string& section,
+                          const std::string& title) const;
   protocol::Part contact_part() const;
   // The pending ask node of `state`, or nullptr.
   const Node* pending(const State& state, const Flow** flow) const;

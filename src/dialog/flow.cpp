@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/limits.hpp"
+#include "dialog/phrases.hpp"
 
 namespace guidechat::dialog {
 
@@ -97,6 +98,18 @@ const Flow* FlowSet::find(std::string_view flow_id) const {
   return nullptr;
 }
 
+const Flow* FlowSet::for_role(std::string_view role, std::string_view guide) const {
+  for (const auto& f : flows_) {
+    if (f.role == role && (guide.empty() || f.guide == guide)) return &f;
+  }
+  return nullptr;
+}
+
+std::string_view FlowSet::doctor_section(std::string_view guide) const {
+  auto it = doctor_sections_.find(guide);
+  return it == doctor_sections_.end() ? std::string_view{} : std::string_view(it->second);
+}
+
 const Node* FlowSet::ask_for(const SlotAnswer& answer) const {
   for (const auto& f : flows_) {
     for (const auto& n : f.nodes) {
@@ -153,6 +166,7 @@ class FlowReader {
       } else {
         Flow flow;
         flow.file = file_;
+        if (!read_guide(doc, "(flow)", &flow.guide)) continue;
         if (read_flow(doc, &flow)) {
           if (set->find(flow.id) != nullptr) {
             add(flow.id, "flow id is used by another file too");
@@ -185,14 +199,16 @@ class FlowReader {
       findings_->push_back(
           {file_, 0, n.name, "not set: emergency texts say \"" + *n.unset + "\" instead", true});
     }
-    if (set->flows_.empty()) {
-      file_ = dir.string();
-      add("", "no flows (*.json with nodes) found");
-    }
-    if (have_language) {
-      const Language& lang = set->language_;
-      for (const auto* id : {&lang.symptom_flow, &lang.doctor_flow}) {
-        if (!id->empty() && set->find(*id) == nullptr) add("", "unknown flow '" + *id + "'");
+    file_ = dir.string();
+    find_doctor_sections(set);
+    for (const auto& g : kb_.guides()) {
+      if (set->doctor_section(g.id).empty()) {
+        warn(g.id,
+             "no section about when to see a doctor (a heading naming a doctor or medical "
+             "help): a \"when should I see a doctor\" question gets a search answer");
+      }
+      if (set->for_role(kSymptomsRole, g.id) == nullptr) {
+        warn(g.id, "no symptom check flow (\"role\": \"symptoms\"): optional");
       }
     }
     for (const Flow& f : set->flows_) {
@@ -205,6 +221,47 @@ class FlowReader {
  private:
   void add(std::string where, std::string message, int line = 0) {
     findings_->push_back({file_, line, std::move(where), std::move(message)});
+  }
+  void warn(std::string where, std::string message) {
+    findings_->push_back({file_, 0, std::move(where), std::move(message), true});
+  }
+
+  // The file's "guide" (else the only guide loaded) into guide_ and *out;
+  // false (with a warning) when it names a guide that is not loaded: the
+  // file is skipped, so one dialogs folder serves any set of guides.
+  bool read_guide(const json& doc, const std::string& where, std::string* out) {
+    guide_.clear();
+    if (doc.is_object() && doc.contains("guide")) {
+      if (!get_string(doc, "guide", where, &guide_, true)) return false;
+      if (kb_.guide(guide_) == nullptr) {
+        warn(where, "guide '" + guide_ + "' is not loaded: this file is skipped");
+        return false;
+      }
+    } else if (kb_.guides().size() == 1) {
+      guide_ = kb_.guides().front().id;
+    }
+    *out = guide_;
+    return true;
+  }
+
+  void find_doctor_sections(FlowSet* set) {
+    const Language& lang = set->language_;
+    PhraseSet doctor;
+    for (const auto& p : lang.doctor_phrases) doctor.add(p, 0);
+    WordSet question_words(lang.question_words), none;
+    for (const auto& g : kb_.guides()) {
+      const knowledge::Section* best = nullptr;
+      for (const auto& sec : g.sections) {
+        Tokens t = tokenize(sec.title, none);
+        if (t.words.empty() || doctor.find(t).empty()) continue;
+        if (question_words.contains(t.words.front())) {
+          best = &sec;
+          break;
+        }
+        if (best == nullptr) best = &sec;
+      }
+      if (best != nullptr) set->doctor_sections_[g.id] = g.id + "/" + best->id;
+    }
   }
 
   // Problems given as "where: message".
@@ -387,11 +444,17 @@ class FlowReader {
   // {"section": id, "quote": [sentences]} resolved against the guide.
   bool read_text(const json& j, const std::string& where, GuideText* out) {
     if (!get_string(j, "section", where, &out->section, true)) return false;
-    const knowledge::Section* s = kb_.find(out->section);
+    const knowledge::Section* s = guide_.empty() ? nullptr : kb_.find(guide_ + "/" + out->section);
+    if (s == nullptr) s = kb_.find(out->section);
     if (s == nullptr) {
-      add(where, "unknown section id '" + out->section + "'");
+      add(where,
+          kb_.ambiguous(out->section)
+              ? "section id '" + out->section + "' is in several guides: give the file a \"guide\""
+              : "unknown section id '" + out->section + "'");
       return false;
     }
+    out->guide = s->guide;
+    out->section = s->id;
     out->title = s->title;
     std::vector<std::string> quotes;
     if (!get_strings(j, "quote", where, &quotes, false)) return false;
@@ -537,7 +600,9 @@ class FlowReader {
 
   bool read_flow(const json& doc, Flow* flow) {
     std::string where = "(flow)";
-    only_keys(doc, {"id", "title", "intro", "phrases", "start", "nodes", "description"}, where);
+    only_keys(doc,
+              {"id", "title", "intro", "phrases", "start", "nodes", "description", "guide", "role"},
+              where);
     if (!get_string(doc, "id", where, &flow->id, true)) return false;
     where = flow->id;
     if (!slug(flow->id)) add(where, "flow ids use a-z, 0-9, '-' and '_' only (at most 64)");
@@ -545,6 +610,10 @@ class FlowReader {
     ok = get_string(doc, "intro", where, &flow->intro, false) && ok;
     ok = get_strings(doc, "phrases", where, &flow->phrases, false) && ok;
     ok = get_string(doc, "start", where, &flow->start, true) && ok;
+    ok = get_string(doc, "role", where, &flow->role, false) && ok;
+    if (!flow->role.empty() && flow->role != kSymptomsRole && flow->role != kDoctorRole) {
+      add(where, "unknown role '" + flow->role + "' (symptoms or doctor)");
+    }
     if (!doc.contains("nodes") || !doc["nodes"].is_array() || doc["nodes"].empty()) {
       add(where, "a flow needs a non-empty \"nodes\" array");
       return false;
@@ -573,7 +642,10 @@ class FlowReader {
   }
 
   void read_red_flags(const json& doc, FlowSet* set) {
-    only_keys(doc, {"outcome", "flags", "description", "concepts", "topic"}, "(red flags)");
+    only_keys(doc, {"outcome", "flags", "description", "concepts", "topic", "guide"},
+              "(red flags)");
+    std::string guide;
+    if (!read_guide(doc, "(red flags)", &guide)) return;
     Node& u = set->urgent_;
     u.id = "urgent";
     u.type = NodeType::kOutcome;
@@ -599,10 +671,7 @@ class FlowReader {
           std::pair{"summary_intro", &lang->summary_intro}, std::pair{"noted", &lang->noted},
           std::pair{"clarify", &lang->clarify}, std::pair{"corrected", &lang->corrected},
           std::pair{"after_outcome", &lang->after_outcome},
-          std::pair{"welcome_back", &lang->welcome_back}, std::pair{"reset", &lang->reset},
-          std::pair{"symptom_flow", &lang->symptom_flow},
-          std::pair{"doctor_flow", &lang->doctor_flow},
-          std::pair{"doctor_section", &lang->doctor_section}}) {
+          std::pair{"welcome_back", &lang->welcome_back}, std::pair{"reset", &lang->reset}}) {
       (void)get_string(doc, key, w, field, true);
     }
     (void)get_string(doc, "english_only", w, &lang->english_only, false);
@@ -617,9 +686,6 @@ class FlowReader {
           std::pair{"back_references", &lang->back_references},
           std::pair{"additions", &lang->additions}}) {
       (void)get_strings(doc, key, w, field, true);
-    }
-    if (!lang->doctor_section.empty() && kb_.find(lang->doctor_section) == nullptr) {
-      add(w, "unknown section id '" + lang->doctor_section + "'");
     }
     if (!doc.contains("small_talk") || !doc["small_talk"].is_array()) {
       add(w, "missing \"small_talk\" array");
@@ -639,6 +705,7 @@ class FlowReader {
   const knowledge::KnowledgeBase& kb_;
   std::vector<FlowFinding>* findings_;
   std::string file_;
+  std::string guide_;  // of the file being read; empty: bare section ids are global
 };
 
 std::shared_ptr<FlowSet> FlowSet::read(const std::filesystem::path& dir,

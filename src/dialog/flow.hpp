@@ -18,6 +18,8 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,8 +53,9 @@ struct Route {
 // Guide text resolved at load time: the quoted sentences (or the whole
 // section) and the section it comes from.
 struct GuideText {
-  std::string section;
-  std::string title;  // the section's heading, for `source`
+  std::string guide;    // the guide's id
+  std::string section;  // the section's id within its guide
+  std::string title;    // the section's heading, for `source`
   std::string text;
   Condition when;  // tips only: shown when this holds
 };
@@ -92,6 +95,13 @@ struct Flow {
   std::string id;
   std::string title;
   std::string file;
+  // The guide whose sections it quotes ("guide" in the file; the only guide
+  // when one is loaded). A file naming a guide that is not loaded is skipped.
+  std::string guide;
+  // What the engine starts it for: kSymptomsRole (a description of
+  // symptoms, "check my symptoms"), kDoctorRole (after a "when to see a
+  // doctor" answer from its guide), or empty (started by its phrases).
+  std::string role;
   std::string intro;                 // conversational text when the flow starts
   std::vector<std::string> phrases;  // typed requests that start it ("check my symptoms")
   std::string start;
@@ -99,6 +109,9 @@ struct Flow {
 
   const Node* find(std::string_view node_id) const;
 };
+
+inline constexpr std::string_view kSymptomsRole = "symptoms";
+inline constexpr std::string_view kDoctorRole = "doctor";
 
 struct SmallTalk {
   std::string kind;  // greeting | thanks | goodbye | stop
@@ -137,9 +150,6 @@ struct Language {
   std::vector<std::string> doctor_phrases;
   std::vector<std::string> fillers;
   std::vector<SmallTalk> small_talk;
-  std::string symptom_flow;  // started by a description of symptoms
-  std::string doctor_flow;   // the short triage after a "when to see a doctor" question
-  std::string doctor_section;
 };
 
 // A problem in dialogs/, with where it is. `where` is "flow/node" (or just
@@ -168,6 +178,14 @@ class FlowSet {
 
   const std::vector<Flow>& flows() const { return flows_; }
   const Flow* find(std::string_view flow_id) const;
+  // The first flow with `role` for `guide` (any guide when empty); nullptr
+  // when none.
+  const Flow* for_role(std::string_view role, std::string_view guide = {}) const;
+  // Each guide's section on when to get medical help: the first whose
+  // heading names a doctor (language.json "doctor_phrases"), one starting
+  // with a question word ("When to...") first, as "guide/section" for
+  // KnowledgeBase::find; empty when it has none.
+  std::string_view doctor_section(std::string_view guide) const;
   const std::vector<UrgentSign>& red_flags() const { return red_flags_; }
   const Node& urgent() const { return urgent_; }  // the outcome a red flag leads to
   const std::vector<EmergencyKind>& emergencies() const { return emergencies_; }
@@ -194,6 +212,7 @@ class FlowSet {
  private:
   friend class FlowReader;
   std::vector<Flow> flows_;
+  std::map<std::string, std::string, std::less<>> doctor_sections_;  // guide -> "guide/section"
   std::vector<UrgentSign> red_flags_;
   std::vector<std::string> topic_;  // red-flags.json "topic": concepts a flow's answers are about
   Node urgent_;

@@ -217,7 +217,12 @@ class IndexImpl final : public Index {
   Status build(const Options& options);
 
   SearchResult search(std::string_view question, std::size_t max_hits) const override;
+  SearchResult search_in(std::string_view, std::string_view question,
+                         std::size_t max_hits) const override {
+    return search(question, max_hits);
+  }
   double threshold() const override { return limits::kScopeThreshold; }
+  std::vector<GuideFit> guides_for(std::string_view question) const override;
   std::string explain(std::string_view question) const override;
   SearchResult run(std::string_view question, std::size_t max_hits, std::string* explain) const;
   const KnowledgeBase& knowledge() const override { return *kb_; }
@@ -236,8 +241,10 @@ class IndexImpl final : public Index {
   std::shared_ptr<const KnowledgeBase> kb_;
   Vocabulary vocabulary_;
   QueryBuilder builder_;
-  std::vector<Row> rows_;  // rowid - 1
+  std::vector<const Section*> sections_;  // those indexed (Options::guide)
+  std::vector<Row> rows_;                 // rowid - 1
   std::vector<SectionStems> section_stems_;
+  std::vector<std::pair<std::string, std::vector<StemId>>> guide_stems_;  // sorted, per guide
   std::shared_ptr<const Image> image_;
   std::uint64_t instance_;
   std::shared_ptr<const void> alive_;
@@ -278,7 +285,11 @@ Status IndexImpl::build(const Options& options) {
   if (!stemmer) return Status::Fail(stemmer.error());
 
   std::unordered_map<std::string, int, StringHash, std::equal_to<>> word_counts;
-  const auto& sections = kb_->sections();
+  for (const Section* sec : kb_->sections()) {
+    if (options.guide.empty() || sec->guide == options.guide) sections_.push_back(sec);
+  }
+  if (sections_.empty()) return Status::Fail("no sections to index");
+  const auto& sections = sections_;
   for (std::size_t si = 0; si < sections.size(); ++si) {
     const Section* sec = sections[si];
     for (const auto& p : sec->passages) {
@@ -376,6 +387,16 @@ Status IndexImpl::build(const Options& options) {
   for (std::size_t id = 0; id < docs.size(); ++id)
     vocabulary_.idf[id] = vocabulary_.idf_of(docs[id]);
   for (auto& ss : section_stems_) sort_unique(&ss.all);
+  for (const auto& g : kb_->guides()) {
+    if (options.guide.empty() || g.id == options.guide) guide_stems_.push_back({g.id, {}});
+  }
+  for (std::size_t si = 0; si < sections.size(); ++si) {
+    for (auto& [guide, stems] : guide_stems_) {
+      if (guide != sections[si]->guide) continue;
+      stems.insert(stems.end(), section_stems_[si].all.begin(), section_stems_[si].all.end());
+    }
+  }
+  for (auto& gs : guide_stems_) sort_unique(&gs.second);
   // A guide's core words: in at least half of its passages ("facial",
   // "spasm"); everyday words never count.
   vocabulary_.core.assign(vocabulary_.idf.size(), false);
@@ -492,7 +513,7 @@ std::vector<std::string> IndexImpl::suggestions(const std::vector<Hit>& hits) co
     if (std::find(out.begin(), out.end(), s->title) == out.end()) out.push_back(s->title);
   };
   for (const auto& h : hits) add(h.section);
-  for (const Section* s : kb_->sections()) add(s);
+  for (const Section* s : sections_) add(s);
   return out;
 }
 
@@ -507,6 +528,22 @@ SearchResult IndexImpl::result_of(const Ranked& ranked) const {
   }
   result.suggestions = suggestions(result.hits);
   return result;
+}
+
+std::vector<GuideFit> IndexImpl::guides_for(std::string_view question) const {
+  std::vector<GuideFit> fits;
+  Connection* conn = connection();
+  if (conn == nullptr) return fits;
+  Analysis analysis =
+      builder_.analyze(question, [conn](std::string_view w) { return conn->stemmer->stem(w); });
+  for (const auto& [guide, stems] : guide_stems_) {
+    // By topic weight, not idf: a guide's own core words ("spasm") are in
+    // most of its passages, so their idf is low, yet they tell guides apart.
+    fits.push_back({guide, coverage(analysis.words, stems)});
+  }
+  std::stable_sort(fits.begin(), fits.end(),
+                   [](const GuideFit& a, const GuideFit& b) { return a.share > b.share; });
+  return fits;
 }
 
 bool IndexImpl::covers(std::string_view word) const {
@@ -679,14 +716,92 @@ SearchResult IndexImpl::run(std::string_view question, std::size_t max_hits,
   return result;
 }
 
+// Several guides: one index over all of them tells which guide a question
+// fits (and what the guides cover), and each guide has an index of its own
+// that ranks its passages on its own statistics, so adding a guide does not
+// change how another guide's questions are answered.
+class GuidedIndex final : public Index {
+ public:
+  GuidedIndex(std::shared_ptr<const IndexImpl> all,
+              std::vector<std::pair<std::string, std::shared_ptr<const IndexImpl>>> guides)
+      : all_(std::move(all)), guides_(std::move(guides)) {}
+
+  SearchResult search(std::string_view question, std::size_t max_hits) const override {
+    std::vector<GuideFit> fits = all_->guides_for(question);
+    if (fits.empty() || fits.front().share <= 0) return all_->search(question, max_hits);
+    SearchResult best = search_in(fits.front().guide, question, max_hits);
+    if (fits.size() > 1 && fits[1].share >= limits::kOtherGuideShare * fits.front().share) {
+      SearchResult second = search_in(fits[1].guide, question, max_hits);
+      if (second.confidence > best.confidence) std::swap(best, second);
+    }
+    return best;
+  }
+  SearchResult search_in(std::string_view guide, std::string_view question,
+                         std::size_t max_hits) const override {
+    const IndexImpl* index = of(guide);
+    return index != nullptr ? index->search(question, max_hits) : all_->search(question, max_hits);
+  }
+  double threshold() const override { return all_->threshold(); }
+  std::vector<GuideFit> guides_for(std::string_view question) const override {
+    return all_->guides_for(question);
+  }
+  std::string explain(std::string_view question) const override {
+    std::string out = "guides:";
+    for (const auto& f : guides_for(question)) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, " %.2f", f.share);
+      out += " " + f.guide + buf;
+    }
+    std::vector<GuideFit> fits = guides_for(question);
+    const IndexImpl* index = fits.empty() ? nullptr : of(fits.front().guide);
+    return out + "\n" + (index != nullptr ? index : all_.get())->explain(question);
+  }
+  const KnowledgeBase& knowledge() const override { return all_->knowledge(); }
+  bool covers(std::string_view word) const override { return all_->covers(word); }
+  std::vector<std::string> topics() const override { return all_->topics(); }
+  CacheStats cache_stats() const override {
+    CacheStats total = all_->cache_stats();
+    for (const auto& [id, index] : guides_) {
+      CacheStats c = index->cache_stats();
+      total.hits += c.hits;
+      total.misses += c.misses;
+    }
+    return total;
+  }
+
+ private:
+  const IndexImpl* of(std::string_view guide) const {
+    for (const auto& [id, index] : guides_) {
+      if (id == guide) return index.get();
+    }
+    return nullptr;
+  }
+
+  std::shared_ptr<const IndexImpl> all_;
+  std::vector<std::pair<std::string, std::shared_ptr<const IndexImpl>>> guides_;
+};
+
 }  // namespace
 
 Result<std::shared_ptr<const Index>> Index::build(std::shared_ptr<const KnowledgeBase> kb,
                                                   const Options& options) {
   if (!kb) return Error{"no knowledge to index"};
-  auto index = std::make_shared<IndexImpl>(std::move(kb));
+  auto index = std::make_shared<IndexImpl>(kb);
   if (auto s = index->build(options); !s) return Error{s.error()};
-  return std::shared_ptr<const Index>(std::move(index));
+  if (kb->guides().size() < 2 || !options.guide.empty()) {
+    return std::shared_ptr<const Index>(std::move(index));
+  }
+  std::vector<std::pair<std::string, std::shared_ptr<const IndexImpl>>> guides;
+  for (const auto& g : kb->guides()) {
+    Options one = options;
+    one.guide = g.id;
+    one.db_path.clear();
+    auto guide_index = std::make_shared<IndexImpl>(kb);
+    if (auto s = guide_index->build(one); !s) return Error{g.id + ": " + s.error()};
+    guides.emplace_back(g.id, std::move(guide_index));
+  }
+  return std::shared_ptr<const Index>(
+      std::make_shared<GuidedIndex>(std::move(index), std::move(guides)));
 }
 
 }  // namespace guidechat::knowledge

@@ -34,6 +34,12 @@ struct Hit {
   double score = 0.0;  // 0..1, comparable across queries
 };
 
+// How well one guide holds a question's topic words.
+struct GuideFit {
+  std::string guide;  // the guide's id
+  double share = 0;   // 0..1: of the topic weight that the guide holds
+};
+
 struct SearchResult {
   std::vector<Hit> hits;                 // best first; empty when nothing matched
   double confidence = 0.0;               // 0..1 that the guide covers the question
@@ -47,6 +53,8 @@ class Index {
     std::string db_path;  // empty: in memory; else the index is also written there
     // Results cached per thread (up to twice this many); 0: no cache.
     std::size_t cache_entries = limits::kSearchCacheEntries;
+    // Internal: index only this guide's sections (empty: every guide).
+    std::string guide;
   };
 
   // Searches answered from the cache and not, over all threads, since
@@ -60,8 +68,18 @@ class Index {
                                                     const Options& options);
   virtual ~Index() = default;
 
+  // With several guides, search() goes to the guide(s) the question fits
+  // best (guides_for) and each is ranked on its own, as if it were loaded
+  // alone; search_in() searches one guide ("" or an unknown id: all).
   virtual SearchResult search(std::string_view question, std::size_t max_hits = 3) const = 0;
+  virtual SearchResult search_in(std::string_view guide, std::string_view question,
+                                 std::size_t max_hits = 3) const = 0;
   virtual double threshold() const = 0;
+  // Every guide, best fit first, by the question's own topic words (no
+  // hints added): "does caffeine make the ringing worse" fits a tinnitus
+  // guide only; "what are the treatments" fits each guide with a
+  // treatment section alike.
+  virtual std::vector<GuideFit> guides_for(std::string_view question) const = 0;
   // How search understood a question (topic words after typo correction and
   // synonyms, weights, coverage), for `guidechat ask --explain`. Never logged.
   virtual std::string explain(std::string_view question) const = 0;

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 
 namespace guidechat::knowledge {
 
@@ -85,18 +84,6 @@ Loaded load_all(const fs::path& dir, const fs::path& lang_dir, std::vector<Findi
     }
     loaded.guides.push_back(parse_guide(text, file.string(), findings));
   }
-  std::map<std::string, const Section*> seen;
-  for (const auto& g : loaded.guides) {
-    for (const auto& s : g.sections) {
-      if (s.id.empty()) continue;
-      auto [it, inserted] = seen.emplace(s.id, &s);
-      if (!inserted && it->second->file != s.file) {
-        findings->push_back({s.file, s.line,
-                             "section id '" + s.id + "' is also used in " + it->second->file + ":" +
-                                 std::to_string(it->second->line)});
-      }
-    }
-  }
   fs::path syn_file = dir / "synonyms.txt";
   std::error_code ec;
   if (fs::exists(syn_file, ec)) {
@@ -141,10 +128,13 @@ Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::from_guides(
   kb->language_ = std::move(language);
   for (const auto& g : kb->guides_) {
     for (const auto& s : g.sections) {
-      if (!kb->by_id_.emplace(s.id, &s).second) {
+      if (!kb->by_id_.emplace(g.id + "/" + s.id, &s).second) {
         return Error{s.file + ":" + std::to_string(s.line) + ": duplicate section id '" + s.id +
                      "'"};
       }
+      // A bare id names a section only while one guide has it.
+      auto [it, fresh] = kb->by_id_.emplace(s.id, &s);
+      if (!fresh) it->second = nullptr;
       kb->sections_.push_back(&s);
     }
   }
@@ -176,6 +166,18 @@ std::vector<Finding> KnowledgeBase::check(const fs::path& dir, const fs::path& l
 const Section* KnowledgeBase::find(std::string_view section_id) const {
   auto it = by_id_.find(std::string(section_id));
   return it == by_id_.end() ? nullptr : it->second;
+}
+
+bool KnowledgeBase::ambiguous(std::string_view section_id) const {
+  auto it = by_id_.find(std::string(section_id));
+  return it != by_id_.end() && it->second == nullptr;
+}
+
+const Guide* KnowledgeBase::guide(std::string_view guide_id) const {
+  for (const auto& g : guides_) {
+    if (g.id == guide_id) return &g;
+  }
+  return nullptr;
 }
 
 }  // namespace guidechat::knowledge

@@ -28,8 +28,8 @@ using language::Lexicon;
 
 class KnowledgeBase {
  public:
-  // Fails (with file and line) on unreadable files, no guides, duplicate
-  // section ids across guides, or any finding of parse_guide.
+  // Fails (with file and line) on unreadable files, no guides, or any
+  // finding of parse_guide. Each guide is its own namespace of section ids.
   // The product's language (English words, concepts) comes from `lang_dir`.
   static Result<std::shared_ptr<const KnowledgeBase>> load(
       const std::filesystem::path& dir,
@@ -41,8 +41,13 @@ class KnowledgeBase {
       const std::filesystem::path& lang_dir = language::default_lang_dir());
 
   const std::vector<Guide>& guides() const { return guides_; }
-  // nullptr when no section has that id.
+  // A section by "guide/section", or by a bare section id that only one
+  // guide has; nullptr when none (or several) match.
   const Section* find(std::string_view section_id) const;
+  // Whether a bare section id is used by several guides (say "guide/id").
+  bool ambiguous(std::string_view section_id) const;
+  // nullptr when no guide has that id (the guide file's stem).
+  const Guide* guide(std::string_view guide_id) const;
   // All sections of all guides, in file order.
   const std::vector<const Section*>& sections() const { return sections_; }
   const Synonyms& synonyms() const { return synonyms_; }
@@ -55,7 +60,7 @@ class KnowledgeBase {
   const language::LanguageData& language() const { return language_; }
 
   // For tests and benchmarks: a knowledge base from guides already parsed
-  // (fails on duplicate section ids).
+  // (fails on a section id used twice in one guide).
   static Result<std::shared_ptr<const KnowledgeBase>> from_guides(
       std::vector<Guide> guides, Synonyms synonyms, Lexicon lexicon,
       language::LanguageData language = {});
@@ -63,6 +68,8 @@ class KnowledgeBase {
  private:
   std::vector<Guide> guides_;
   std::vector<const Section*> sections_;
+  // "guide/section" -> section, and bare "section" -> section (nullptr when
+  // several guides use it).
   std::unordered_map<std::string, const Section*> by_id_;
   Synonyms synonyms_;
   std::shared_ptr<const Lexicon> lexicon_;

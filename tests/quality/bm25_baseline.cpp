@@ -2,7 +2,8 @@
 // tokenizer, headings weighted like the index's) over the guides'
 // passages, queried with every word of the message OR'ed, with no
 // synonyms, typo fixes, scope judgement or dialog. One message per line on
-// stdin; for each, one line out: the title of the best passage's section,
+// stdin; for each, one line out: the guide id, a tab and the title of the
+// best passage's section,
 // or an empty line when no word matched.
 //
 //   quality_bm25_baseline KNOWLEDGE_DIR < messages.txt
@@ -30,22 +31,27 @@ int main(int argc, char** argv) {
   }
   sqlite3* db = nullptr;
   sqlite3_open(":memory:", &db);
-  sqlite3_exec(db, "CREATE VIRTUAL TABLE p USING fts5(title, body, tokenize='porter unicode61')",
+  sqlite3_exec(db,
+               "CREATE VIRTUAL TABLE p USING fts5(title, body, guide UNINDEXED, "
+               "tokenize='porter unicode61')",
                nullptr, nullptr, nullptr);
   sqlite3_stmt* insert = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO p(title, body) VALUES (?1, ?2)", -1, &insert, nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO p(title, body, guide) VALUES (?1, ?2, ?3)", -1, &insert,
+                     nullptr);
   for (const auto* section : (*kb)->sections()) {
     for (const auto& passage : section->passages) {
       sqlite3_bind_text(insert, 1, section->title.c_str(), -1, SQLITE_STATIC);
       sqlite3_bind_text(insert, 2, passage.text.c_str(), -1, SQLITE_STATIC);
+      sqlite3_bind_text(insert, 3, section->guide.c_str(), -1, SQLITE_STATIC);
       sqlite3_step(insert);
       sqlite3_reset(insert);
     }
   }
   sqlite3_finalize(insert);
   sqlite3_stmt* search = nullptr;
-  sqlite3_prepare_v2(db, "SELECT title FROM p WHERE p MATCH ?1 ORDER BY bm25(p, 4.0, 1.0) LIMIT 1",
-                     -1, &search, nullptr);
+  sqlite3_prepare_v2(
+      db, "SELECT guide, title FROM p WHERE p MATCH ?1 ORDER BY bm25(p, 4.0, 1.0) LIMIT 1", -1,
+      &search, nullptr);
   std::string line;
   while (std::getline(std::cin, line)) {
     // Every word, each quoted: user text never reaches MATCH as syntax.
@@ -55,6 +61,8 @@ int main(int argc, char** argv) {
       sqlite3_bind_text(search, 1, match.c_str(), -1, SQLITE_TRANSIENT);
       if (sqlite3_step(search) == SQLITE_ROW) {
         title = reinterpret_cast<const char*>(sqlite3_column_text(search, 0));
+        title += '\t';
+        title += reinterpret_cast<const char*>(sqlite3_column_text(search, 1));
       }
       sqlite3_reset(search);
     }

@@ -53,6 +53,7 @@ function parseArgs(argv) {
     else if (a === '--json') args.json = next();
     else if (a === '--baseline') args.baseline = next();
     else if (a === '--min') args.min = next();
+    else if (a === '--min-key') args.minKey = next();
     else if (a === '--misses') args.misses = true;
     else usage(`unknown argument ${a}`);
   }
@@ -129,7 +130,16 @@ async function prepare(chat, context, earlier) {
 // Every batch's chosen halves: `${set}-${batch}-${half}.json`. An item's
 // `half` names its column, e.g. "2/heldout"; `tuning` tells whether it may
 // be shown.
-function loadItems(set, half) {
+// The guides of the knowledge folder (file stems): items about a guide
+// that is not loaded are left out. An item without `guide` is about the
+// first guide, facial-spasm.
+const kFirstGuide = 'facial-spasm';
+function loadedGuides(args) {
+  const dir = args.knowledge || join(here, '..', '..', 'knowledge');
+  return readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3));
+}
+
+function loadItems(set, half, guides) {
   const halves = half === 'both' ? ['tuning', 'heldout'] : [half];
   const items = [];
   const pattern = new RegExp(`^${set}-(\\d+)-(tuning|heldout)\\.json$`);
@@ -137,6 +147,7 @@ function loadItems(set, half) {
     const m = file.match(pattern);
     if (!m || !halves.includes(m[2])) continue;
     for (const item of JSON.parse(readFileSync(join(here, file), 'utf8'))) {
+      if (!guides.includes(item.guide || kFirstGuide)) continue;
       items.push({ ...item, half: `${m[1]}/${m[2]}`, tuning: m[2] === 'tuning' });
     }
   }
@@ -158,7 +169,7 @@ function percent(n, d) {
 }
 
 async function runSafety(args) {
-  const items = loadItems('safety', args.half);
+  const items = loadItems('safety', args.half, loadedGuides(args));
   const chat = new Chat(args);
   await chat.read(); // welcome
   const rows = new Map(); // `${half}|${group}` -> {n, ok}
@@ -224,7 +235,7 @@ async function runSafety(args) {
   }
   if (args.min) {
     // The recorded figures (docs/quality.md): none may get worse.
-    const floors = JSON.parse(readFileSync(args.min, 'utf8')).safety || {};
+    const floors = JSON.parse(readFileSync(args.min, 'utf8'))[args.minKey || 'safety'] || {};
     for (const [h, f] of Object.entries(floors)) {
       const got = summary[h];
       if (!got) continue;
@@ -256,10 +267,13 @@ class Baseline {
     this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
   }
 
-  async top(text) {
+  // The title of the best passage's section, '' when none, or when it is
+  // of another guide than the item's.
+  async top(text, item) {
     this.child.stdin.write(text.replace(/\n/g, ' ') + '\n');
     const { value } = await this.lines.next();
-    return value || '';
+    const [guide, title] = (value || '').split('\t');
+    return guide === (item.guide || kFirstGuide) ? title : guide ? '\u0000other guide' : '';
   }
 
   close() {
@@ -270,9 +284,13 @@ class Baseline {
 // The guide passages a reply gives: its answers, and an urgent outcome
 // quoting a guide section ("should she see a doctor straight away?" asked
 // of a sign the guide calls urgent is answered by that section's outcome).
-function answerTitles(reply) {
+// With several guides loaded, those of the item's guide: a question that
+// fits two guides is answered from each, and the patient reads both.
+function answerTitles(reply, item) {
+  const guide = item.guide || kFirstGuide;
   return (reply.parts || [])
     .filter((p) => p.type === 'answer' || (p.type === 'outcome' && p.source && p.source.section))
+    .filter((p) => !p.source.guide || p.source.guide === guide)
     .map((p) => p.source.title);
 }
 
@@ -291,13 +309,13 @@ async function judgeQuality(chat, item) {
   if (kInScope.includes(item.category)) {
     await prepare(chat, 'fresh');
     const reply = await chat.send({ type: 'say', text: item.text });
-    const titles = answerTitles(reply);
+    const titles = answerTitles(reply, item);
     return { ok: titles.length > 0 && item.sections.includes(titles[0]), reply };
   }
   if (item.category === 'two-questions') {
     await prepare(chat, 'fresh');
     const reply = await chat.send({ type: 'say', text: item.text });
-    const titles = answerTitles(reply);
+    const titles = answerTitles(reply, item);
     const [first, second] = item.sections;
     const a = titles.findIndex((t) => first.includes(t));
     const b = titles.findIndex((t, i) => second.includes(t) && (i !== a || first === second));
@@ -345,12 +363,12 @@ async function judgeQuality(chat, item) {
 }
 
 async function judgeBaseline(baseline, item) {
-  if (kInScope.includes(item.category)) return item.sections.includes(await baseline.top(item.text));
+  if (kInScope.includes(item.category)) return item.sections.includes(await baseline.top(item.text, item));
   if (item.category === 'two-questions') {
-    const top = await baseline.top(item.text);
+    const top = await baseline.top(item.text, item);
     return item.sections[0].includes(top) && item.sections[1].includes(top);
   }
-  if (item.category === 'out-of-scope') return (await baseline.top(item.text)) === '';
+  if (item.category === 'out-of-scope') return (await baseline.top(item.text, item)) === '';
   return null;  // flows and requests: a search has no answer to them
 }
 
@@ -363,7 +381,7 @@ function qualityGroups(item) {
 }
 
 async function runQuality(args) {
-  const items = loadItems('quality', args.half);
+  const items = loadItems('quality', args.half, loadedGuides(args));
   const chat = new Chat(args);
   await chat.read();
   const baseline = args.baseline
@@ -428,7 +446,7 @@ async function runQuality(args) {
   }
   let failed = false;
   if (args.min) {
-    const min = JSON.parse(readFileSync(args.min, 'utf8')).quality || {};
+    const min = JSON.parse(readFileSync(args.min, 'utf8'))[args.minKey || 'quality'] || {};
     for (const [c, byGroup] of Object.entries(min)) {
       for (const [g, floor] of Object.entries(byGroup)) {
         const got = figures[c] && figures[c][g];
