@@ -12,16 +12,20 @@ cd "$root"
 mode=${1:-run}
 jobs=$(nproc)
 
-# Packages to build and run guidechat.
+# Packages to build and run guidechat; pandoc and poppler-utils (pdftotext)
+# are what `guidechat import` reads documents with, at the clinic.
 build_pkgs=(build-essential cmake pkg-config libboost-dev libsqlite3-dev nlohmann-json3-dev
-            catch2 libcli11-dev libspdlog-dev libssl-dev libjemalloc-dev libstemmer-dev)
+            catch2 libcli11-dev libspdlog-dev libssl-dev libjemalloc-dev libstemmer-dev
+            pandoc poppler-utils)
 # Extra packages for the tests: browser, reverse proxy, fuzzing, graphs, the
-# word lists lang/english-*.txt are made from (tool/make-english-words.py).
-test_pkgs=(chromium nginx clang-14 libclang-rt-14-dev graphviz openssl curl procps scowl)
+# word lists lang/english-*.txt are made from (tool/make-english-words.py),
+# the import tests' converters (pandoc, pdftotext; chromium prints the PDF).
+test_pkgs=(chromium nginx clang-14 libclang-rt-14-dev graphviz openssl curl procps scowl
+           pandoc poppler-utils)
 
 need_install() {
   local missing=()
-  for p in "$@"; do
+  for p in $(printf '%s\n' "$@" | sort -u); do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi

@@ -13,6 +13,7 @@ void add_ask_command(CLI::App& app);
 void add_check_command(CLI::App& app);
 void add_graph_command(CLI::App& app);
 void add_chat_command(CLI::App& app);
+void add_import_command(CLI::App& app);
 
 void register_commands(CLI::App& app) {
   add_serve_command(app);
@@ -21,6 +22,7 @@ void register_commands(CLI::App& app) {
   add_check_command(app);
   add_graph_command(app);
   add_chat_command(app);
+  add_import_command(app);
 }
 
 int exit_code() {

@@ -1,5 +1,5 @@
 // guidechat: one binary, one subcommand per job (ask, check, chat, graph,
-// serve, gaps). Each subcommand lives in its own cmd_*.cpp and registers
+// serve, gaps, import). Each subcommand lives in its own cmd_*.cpp and registers
 // itself here.
 #include <CLI/CLI.hpp>
 

@@ -159,4 +159,15 @@ inline constexpr std::chrono::hours kGapAddressWindow{1};
 // How often the report file is rewritten while the server runs.
 inline constexpr std::chrono::seconds kGapFlushInterval{60};
 
+// --- Import (guidechat import) ----------------------------------------------
+// A document to import: a patient guide is tens of kilobytes; a .docx or PDF
+// with photos a few megabytes.
+inline constexpr std::size_t kMaxImportFileBytes = 100 * 1024 * 1024;
+// What a conversion tool may write before it is stopped: pdftotext's layout
+// output is about 30 times the text (a box per word), pandoc's JSON about 10.
+inline constexpr std::size_t kMaxImportToolOutputBytes = 64 * 1024 * 1024;
+// A conversion tool that has not finished in this time is killed: pandoc
+// reads a long .docx in about a second.
+inline constexpr std::chrono::seconds kImportToolTimeout{60};
+
 }  // namespace guidechat::limits
