@@ -12,9 +12,11 @@ cd "$root"
 mode=${1:-run}
 jobs=$(nproc)
 
-# Packages to build and run guidechat.
+# Packages to build and run guidechat (wordnet-base: what lang/lay-synonyms.txt
+# is made from, tool/make-wordnet-synonyms.py).
 build_pkgs=(build-essential cmake pkg-config libboost-dev libsqlite3-dev nlohmann-json3-dev
-            catch2 libcli11-dev libspdlog-dev libssl-dev libjemalloc-dev libstemmer-dev)
+            catch2 libcli11-dev libspdlog-dev libssl-dev libjemalloc-dev libstemmer-dev
+            wordnet-base)
 # Extra packages for the tests: browser, reverse proxy, fuzzing, graphs, the
 # word lists lang/english-*.txt are made from (tool/make-english-words.py).
 test_pkgs=(chromium nginx clang-14 libclang-rt-14-dev graphviz openssl curl procps scowl)
