@@ -13,10 +13,12 @@ mode=${1:-run}
 jobs=$(nproc)
 
 # Packages to build and run guidechat; pandoc and poppler-utils (pdftotext)
-# are what `guidechat import` reads documents with, at the clinic.
+# are what `guidechat import` reads documents with, at the clinic;
+# wordnet-base is what lang/lay-synonyms.txt is made from
+# (tool/make-wordnet-synonyms.py).
 build_pkgs=(build-essential cmake pkg-config libboost-dev libsqlite3-dev nlohmann-json3-dev
             catch2 libcli11-dev libspdlog-dev libssl-dev libjemalloc-dev libstemmer-dev
-            pandoc poppler-utils)
+            pandoc poppler-utils wordnet-base)
 # Extra packages for the tests: browser, reverse proxy, fuzzing, graphs, the
 # word lists lang/english-*.txt are made from (tool/make-english-words.py),
 # the import tests' converters (pandoc, pdftotext; chromium prints the PDF).

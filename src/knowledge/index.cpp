@@ -703,7 +703,7 @@ SearchResult IndexImpl::run(std::string_view question, std::size_t max_hits,
       char buf[64];
       std::snprintf(buf, sizeof buf, " (w %.2f idf %.2f)", w.weight, w.idf);
       words += buf;
-      words += w.known ? (w.core ? " core [" : " [") : " [unknown";
+      words += w.known ? (w.core ? " core [" : w.lay ? " lay [" : " [") : " [unknown";
       for (std::size_t i = 0; i < w.forms.size(); ++i) words += (i ? ", " : "") + w.forms[i];
       words += "]\n";
     }

@@ -110,7 +110,44 @@ bool all_digits(std::string_view w) {
   return std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// Product-wide lay words (lang/lay-synonyms.txt), for a word the guide
+// lacks: a synonym found earns this much of the word's idf, a broader word
+// ("espresso": coffee) less; at most kMaxLayForms of them are searched. A
+// word known only this way weighs kLayWeight of its own weight, found or
+// not (these are less sure than a guide's own synonyms). Words of the
+// commonest class (SCOWL 10: "weather", "affect") have the most senses and
+// get none. (Chosen on the tuning halves: credits 0.5-1, weights 0.3-0.7 and
+// 2-8 forms all score within a question of each other; without the broader
+// words tinnitus lost 2 of 128, batch 2 lost 2 of 147; the commonest words'
+// lay words cost two out-of-scope refusals.)
+constexpr double kLayCredit = 0.7;
+constexpr double kBroaderCredit = 0.5;
+constexpr std::size_t kMaxLayForms = 4;
+constexpr double kLayWeight = 0.5;
+constexpr int kLayMinClass = 20;
+
 }  // namespace
+
+QueryBuilder::LayForms QueryBuilder::lay_forms(std::string_view phrase, const StemFn& stem) const {
+  LayForms out;
+  language::LayAlternatives alts;
+  if (!lexicon_->lay_words().lookup(phrase, &alts)) return out;
+  auto add = [&](const std::vector<std::string>& list) {
+    for (const auto& alt : list) {
+      if (out.forms.size() >= kMaxLayForms) return;
+      bool all = true;
+      text::for_each_word(alt, [&](std::string_view w) {
+        StemId id;
+        all = all && !lexicon_->everyday(w) && vocabulary_->find(stem(w), &id);
+      });
+      if (all) out.forms.push_back(alt);
+    }
+  };
+  add(alts.synonyms);
+  out.synonyms = out.forms.size();
+  add(alts.broader);
+  return out;
+}
 
 Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) const {
   Analysis out;
@@ -160,6 +197,14 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
     // Synonym phrases first ("muscle relaxers"), longest match.
     const std::vector<std::string>* alts = nullptr;
     std::size_t n = synonyms_->match(words, i, &alts);
+    // Product-wide lay words, for what the guide does not say: a two-word
+    // phrase ("chill out") or, below, a single word.
+    LayForms lay;
+    if (n == 0 && i + 1 < words.size() && lexicon_->lay_words().starts_phrase(words[i]) &&
+        !(stemmed[i].found && stemmed[i + 1].found)) {
+      lay = lay_forms(words[i] + " " + words[i + 1], stem);
+      if (!lay.forms.empty()) n = 2;
+    }
     QueryWord qw;
     int cls_of_word = -1;  // lexicon class of qw.word, once looked up
     if (n > 0) {
@@ -187,7 +232,8 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
       // similar length): only the first few such words of a question get
       // it, so a message made of nothing but misspellings costs no more
       // than a real question with a few.
-      if (!in_guide && (cls == 0 || cls >= 50) &&
+      if (!in_guide && (cls == 0 || cls >= kLayMinClass)) lay = lay_forms(plain, stem);
+      if (!in_guide && lay.forms.empty() && (cls == 0 || cls >= 50) &&
           out.corrections < limits::kMaxCorrectionsPerQuery) {
         ++out.corrections;
         std::string fixed = vocabulary_->speller.correct(plain, cls == 0 ? 2 : 1);
@@ -209,6 +255,13 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
     // The forms searched: the word itself, then its synonyms.
     std::vector<std::string> candidates{qw.word};
     if (alts) candidates.insert(candidates.end(), alts->begin(), alts->end());
+    // What each candidate earns of the word's idf when found (lay words less).
+    std::vector<double> credit(candidates.size(), 1.0);
+    for (std::size_t k = 0; k < lay.forms.size(); ++k) {
+      candidates.push_back(lay.forms[k]);
+      credit.push_back(k < lay.synonyms ? kLayCredit : kBroaderCredit);
+    }
+    std::vector<double> form_credit;
     if (n > 1) {
       // A synonym phrase's weight: its heaviest word.
       double w = 0;
@@ -217,7 +270,8 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
       }
       qw.weight = w;
     }
-    for (const auto& form : candidates) {
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+      const std::string& form = candidates[c];
       std::vector<StemId> form_stems;
       bool all_known = true;
       for (const auto& part : text::words(form)) {
@@ -232,8 +286,13 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
       if (std::find(qw.forms.begin(), qw.forms.end(), form) != qw.forms.end()) continue;
       qw.forms.push_back(form);
       qw.form_stems.push_back(std::move(form_stems));
+      form_credit.push_back(credit[c]);
     }
     qw.known = !qw.forms.empty();
+    // A word known only through product-wide lay words is less sure to be
+    // what the guide means: it weighs less, found or not.
+    qw.lay = qw.known && form_credit.front() < 1.0;
+    if (qw.lay) qw.weight *= kLayWeight;
     // The words said (or, for a word the guide lacks, its synonyms) go to the
     // main query; synonyms of a word the guide has go to the second one, so
     // that a rare synonym cannot outweigh what the person actually said.
@@ -275,7 +334,7 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
       // synonyms earn it all.
       bool own = qw.forms.front() == qw.word;
       for (std::size_t f = 0; f < qw.form_stems.size(); ++f) {
-        qw.form_idf.push_back(own && f > 0 ? kSynonymCredit * qw.idf : qw.idf);
+        qw.form_idf.push_back(form_credit[f] * (own && f > 0 ? kSynonymCredit * qw.idf : qw.idf));
       }
       // Only the word itself, not a synonym, names a guide's subject.
       if (own) {
@@ -284,11 +343,13 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
         }
       }
     }
-    // The same topic twice ("eye ... eyes") counts once.
+    // The same topic twice ("eye ... eyes") counts once; a word said beats
+    // a lay word's stand-in for it ("doc" read as doctor ... "doctors").
     bool duplicate = false;
-    for (const auto& prev : out.words) {
+    for (auto& prev : out.words) {
       if (!prev.form_stems.empty() && !qw.form_stems.empty() &&
           prev.form_stems.front() == qw.form_stems.front()) {
+        if (prev.lay && !qw.lay) prev = qw;
         duplicate = true;
       }
       if (!qw.known && !prev.known && prev.word == qw.word) duplicate = true;

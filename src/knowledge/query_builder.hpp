@@ -1,5 +1,7 @@
 // Turns a person's question into what search needs: the words that carry its
-// topic (everyday words dropped, typos corrected, synonyms added), each with
+// topic (everyday words dropped, typos corrected, synonyms added; for a word
+// the guide lacks, the product-wide lay words' forms the guide has, at less
+// credit: "racket" searched as noise), each with
 // a weight for how much topic it carries, and a safe FTS5 MATCH expression.
 // User text never reaches MATCH raw: only words made of letters, digits and
 // apostrophes survive text::words(), and every term is double-quoted.
@@ -60,6 +62,7 @@ struct QueryWord {
   double idf = 1.0;    // how well it tells passages apart (its rarest form's idf)
   bool known = false;  // some form is in the guide
   bool core = false;   // names what a guide is about (see Vocabulary::core)
+  bool lay = false;    // known only through product-wide lay words (weighs less)
 };
 
 struct Analysis {
@@ -86,6 +89,14 @@ class QueryBuilder {
   static double weight_of_class(int word_class);
 
  private:
+  // A lay word's alternatives (lang/lay-synonyms.txt) the index holds:
+  // synonyms first, then broader words.
+  struct LayForms {
+    std::vector<std::string> forms;
+    std::size_t synonyms = 0;  // forms[0, synonyms) are synonyms
+  };
+  LayForms lay_forms(std::string_view phrase, const StemFn& stem) const;
+
   const Vocabulary* vocabulary_;
   const Synonyms* synonyms_;
   const language::Lexicon* lexicon_;

@@ -42,8 +42,10 @@ void for_each_line(std::string_view text, Fn fn) {
 
 }  // namespace
 
-Lexicon Lexicon::from_text(std::string_view everyday, std::string english, std::string_view names) {
+Lexicon Lexicon::from_text(std::string_view everyday, std::string english, std::string_view names,
+                           std::string lay) {
   Lexicon lex;
+  lex.lay_ = LayWords::from_text(std::move(lay));
   for_each_line(everyday, [&](std::string_view line) {
     for (auto& w : text::words(line)) lex.everyday_.insert(std::move(w));
   });
@@ -68,7 +70,9 @@ Result<Lexicon> Lexicon::load(const std::filesystem::path& dir) {
   if (!english) return Error{english.error()};
   auto names = read_optional(dir / "english-names.txt");
   if (!names) return Error{names.error()};
-  return from_text(*everyday, std::move(*english), *names);
+  auto lay = read_optional(dir / "lay-synonyms.txt");
+  if (!lay) return Error{lay.error()};
+  return from_text(*everyday, std::move(*english), *names, std::move(*lay));
 }
 
 bool Lexicon::everyday(std::string_view word) const {

@@ -260,3 +260,31 @@ TEST_CASE("weights follow how common a word is; core words are marked") {
   CHECK(a.words[3].core);
   CHECK_FALSE(a.words[0].core);
 }
+
+TEST_CASE("product-wide lay words stand in for words the guide lacks, at less credit") {
+  Builder b;
+  b.lexicon = guidechat::language::Lexicon::from_text(
+      "when should i my the a how is", "doctor 10\neye 10\n", "",
+      "physio\tphysiotherapist\t\nphysiotherapy\tphysical therapy\t\n"
+      "tuckered out\ttired\tfatigue\nweariness\ttiredness,banana\tfatigue\n");
+  b.builder = std::make_unique<QueryBuilder>(&b.vocab, &b.synonyms, &b.lexicon);
+  auto a = b.analyze("is physiotherapy good");
+  REQUIRE(a.words.size() == 2);
+  CHECK(a.words[0].forms == std::vector<std::string>{"physical therapy"});
+  CHECK(a.words[0].known);
+  CHECK(a.words[0].form_idf.front() < a.words[0].idf);
+  // Synonyms first, then broader words; forms the index lacks are dropped.
+  auto w = b.analyze("weariness");
+  REQUIRE(w.words.size() == 1);
+  CHECK(w.words[0].forms == std::vector<std::string>{"tiredness", "fatigue"});
+  CHECK(w.words[0].form_idf[1] < w.words[0].form_idf[0]);
+  // A two-word phrase.
+  auto t = b.analyze("tuckered out");
+  REQUIRE(t.words.size() == 1);
+  CHECK(t.words[0].word == "tuckered out");
+  CHECK(t.words[0].forms == std::vector<std::string>{"fatigue"});
+  // The guide's own synonyms win.
+  auto p = b.analyze("physio");
+  REQUIRE(p.words.size() == 1);
+  CHECK(p.words[0].forms == std::vector<std::string>{"physical therapy"});
+}

@@ -1,5 +1,6 @@
 #include "language/lexicon.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 using namespace guidechat::language;
@@ -44,4 +45,41 @@ TEST_CASE("the bundled word list is sorted and usable") {
   CHECK(lex->name("leeds"));
   CHECK_FALSE(lex->name("doctor"));
   CHECK_FALSE(lex->name("acupuncture"));
+}
+
+TEST_CASE("lay words: synonyms and broader words, by base form") {
+  Lexicon lex =
+      Lexicon::from_text("", "", "",
+                         "# lay words\nchill out\tcalm down,cool off\t\nespresso\t\tcoffee\n"
+                         "hum\tbuzz,humming\tnoise\nwhine\twhimper\tcomplaint\n");
+  const auto& lay = lex.lay_words();
+  CHECK(lay.size() == 4);
+  guidechat::language::LayAlternatives alts;
+  REQUIRE(lay.lookup("hum", &alts));
+  CHECK(alts.synonyms == std::vector<std::string>{"buzz", "humming"});
+  CHECK(alts.broader == std::vector<std::string>{"noise"});
+  REQUIRE(lay.lookup("espresso", &alts));
+  CHECK(alts.synonyms.empty());
+  CHECK(alts.broader == std::vector<std::string>{"coffee"});
+  // Inflected forms find their base form.
+  CHECK(lay.lookup("whines", &alts));
+  CHECK(lay.lookup("whining", &alts));
+  CHECK(lay.lookup("humming", &alts));
+  CHECK(lay.lookup("espressos", &alts));
+  CHECK_FALSE(lay.lookup("banana", &alts));
+  CHECK_FALSE(lay.lookup("", &alts));
+  // Phrases.
+  CHECK(lay.starts_phrase("chill"));
+  CHECK_FALSE(lay.starts_phrase("hum"));
+  REQUIRE(lay.lookup("chill out", &alts));
+  CHECK(alts.synonyms == std::vector<std::string>{"calm down", "cool off"});
+}
+
+TEST_CASE("the bundled lay words load") {
+  auto lex = Lexicon::load(std::string(GUIDECHAT_SOURCE_DIR) + "/lang");
+  REQUIRE(lex.ok());
+  CHECK(lex->lay_words().size() > 10000);
+  guidechat::language::LayAlternatives alts;
+  REQUIRE(lex->lay_words().lookup("flashlight", &alts));
+  CHECK(std::find(alts.synonyms.begin(), alts.synonyms.end(), "torch") != alts.synonyms.end());
 }
