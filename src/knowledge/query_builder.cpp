@@ -292,6 +292,7 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
     // A word known only through product-wide lay words is less sure to be
     // what the guide means: it weighs less, found or not.
     qw.lay = qw.known && form_credit.front() < 1.0;
+    qw.broader = qw.known && form_credit.front() == kBroaderCredit;
     if (qw.lay) qw.weight *= kLayWeight;
     // The words said (or, for a word the guide lacks, its synonyms) go to the
     // main query; synonyms of a word the guide has go to the second one, so

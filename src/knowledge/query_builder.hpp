@@ -59,10 +59,11 @@ struct QueryWord {
   std::vector<std::vector<StemId>> form_stems;  // stems of each form's words
   std::vector<double> form_idf;                 // each form's idf (its rarest word)
   double weight = 1.0;                          // how much topic it carries
-  double idf = 1.0;    // how well it tells passages apart (its rarest form's idf)
-  bool known = false;  // some form is in the guide
-  bool core = false;   // names what a guide is about (see Vocabulary::core)
-  bool lay = false;    // known only through product-wide lay words (weighs less)
+  double idf = 1.0;      // how well it tells passages apart (its rarest form's idf)
+  bool known = false;    // some form is in the guide
+  bool core = false;     // names what a guide is about (see Vocabulary::core)
+  bool lay = false;      // known only through product-wide lay words (weighs less)
+  bool broader = false;  // ... and only through broader ones ("acupuncture": treatment)
 };
 
 struct Analysis {

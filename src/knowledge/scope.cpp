@@ -59,8 +59,10 @@ double scope_confidence(const std::vector<QueryWord>& words, double best_section
   if (total <= 0) return 0;
   double known = 0;
   bool core = false;
+  // A word the guides have only a broader word for ("acupuncture":
+  // treatment) is not what they speak of: for scope it is missing.
   for (const auto& w : words) {
-    if (w.known) known += w.weight;
+    if (w.known && !w.broader) known += w.weight;
     core = core || w.core;
   }
   const double penalty = core ? kMissingPenaltyCore : kMissingPenalty;
@@ -69,7 +71,7 @@ double scope_confidence(const std::vector<QueryWord>& words, double best_section
     return found <= 0 ? 0.0 : found / (found + penalty * missing);
   };
   double guide = share(known);
-  double section = share(std::clamp(best_section_share, 0.0, 1.0) * total);
+  double section = share(std::min(std::clamp(best_section_share, 0.0, 1.0) * total, known));
   return std::clamp(0.5 * guide + 0.5 * section, 0.0, 1.0);
 }
 

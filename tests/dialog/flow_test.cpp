@@ -126,7 +126,7 @@ TEST_CASE("check catches each kind of broken flow") {
     auto f = check_with(sc, "\"start\": \"where\",", "\"start\": \"where\"");
     REQUIRE(!f.empty());
     CHECK(f[0].message.find("JSON") != std::string::npos);
-    CHECK(f[0].line == 9);
+    CHECK(f[0].line == 11);
   }
   SECTION("schema: missing field, wrong type, unknown field, unknown type") {
     CHECK(has(check_with(sc, "\"slot\": \"duration\",", ""), "symptom-check/duration",
