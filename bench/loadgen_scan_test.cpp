@@ -50,8 +50,8 @@ TEST_CASE("scan_frame reads errors, welcomes and echoed client frames") {
   REQUIRE(view.correlation);
   CHECK(*view.correlation == 7);
 
-  const std::string welcome = gp::build_welcome("v1.tok", {{"symptom-check", "Check"}, {"b", "B"}},
-                                                {gp::Part::Text("Hello")});
+  const std::string welcome = gp::build_welcome(
+      "v1.tok", {{"symptom-check", "Check", ""}, {"b", "B", ""}}, {gp::Part::Text("Hello")});
   REQUIRE(gb::scan_frame(welcome, view));
   CHECK(view.type == "welcome");
   CHECK(view.first_flow == "symptom-check");

@@ -34,8 +34,8 @@ inline constexpr double kAnswerConfidenceAsked = 0.1;
 // With several guides, a question is searched in each guide whose share of
 // its topic words is at least kGuideFitShare of the best guide's (at most
 // kMaxGuidesAnswered), each on its own; it is answered from the most
-// confident, and from a second whose confidence is at least
-// kOtherGuideShare of that ("what are the treatments?" fits each guide).
+// confident, and from a second whose share or confidence is at least
+// kOtherGuideShare of the best ("what are the treatments?" fits each guide).
 inline constexpr double kGuideFitShare = 0.5;
 inline constexpr double kOtherGuideShare = 0.9;
 inline constexpr std::size_t kMaxGuidesAnswered = 2;

@@ -128,8 +128,16 @@ Engine::Engine(std::shared_ptr<const FlowSet> flows, std::shared_ptr<const knowl
       compiled_(std::make_shared<Compiled>(*flows_, index_.get())) {}
 
 std::vector<protocol::FlowInfo> Engine::flows() const {
+  const bool several = !guides().empty();
   std::vector<protocol::FlowInfo> out;
-  for (const Flow& f : flows_->flows()) out.push_back({f.id, f.title});
+  for (const Flow& f : flows_->flows()) out.push_back({f.id, f.title, several ? f.guide : ""});
+  return out;
+}
+
+std::vector<protocol::GuideInfo> Engine::guides() const {
+  std::vector<protocol::GuideInfo> out;
+  if (index_ == nullptr || index_->knowledge().guides().size() < 2) return out;
+  for (const auto& g : index_->knowledge().guides()) out.push_back({g.id, g.title});
   return out;
 }
 
@@ -182,7 +190,7 @@ Turn Engine::handle(const State& state, const protocol::ClientMessage& message) 
     case protocol::ClientType::kHello:
       return resume(state);
     case protocol::ClientType::kSay:
-      return say(std::move(s), message.text);
+      return say(std::move(s), message.text, message.guide);
     case protocol::ClientType::kChoose:
       return choose(std::move(s), message);
     case protocol::ClientType::kStart: {
@@ -373,18 +381,27 @@ bool Engine::answer_question(const Question& q, Turn* turn, std::vector<std::str
                              std::string* guide) const {
   if (index_ == nullptr) return false;
   // Each guide the question may be about is searched on its own; the most
-  // confident answers, and a second guide's only when nearly as confident.
-  std::vector<std::pair<std::string, knowledge::SearchResult>> results;
-  for (const std::string& g : guides_asked(q)) {
-    results.emplace_back(g, index_->search_in(g, q.search_text(), q.doctor ? 5 : 3));
+  // confident answers, and a second guide when the question fits it as
+  // well, or it is nearly as sure of its answer.
+  struct Asked {
+    knowledge::GuideFit fit;
+    knowledge::SearchResult result;
+  };
+  std::vector<Asked> results;
+  double best_fit = 0;
+  for (const knowledge::GuideFit& f : guides_asked(q)) {
+    results.push_back({f, index_->search_in(f.guide, q.search_text(), q.doctor ? 5 : 3)});
+    best_fit = std::max(best_fit, f.share);
   }
-  std::stable_sort(results.begin(), results.end(), [](const auto& a, const auto& b) {
-    return a.second.confidence > b.second.confidence;
+  std::stable_sort(results.begin(), results.end(), [](const Asked& a, const Asked& b) {
+    return a.result.confidence > b.result.confidence;
   });
   std::size_t answered = 0;
-  for (const auto& [g, r] : results) {
+  for (const auto& [fit, r] : results) {
+    const std::string& g = fit.guide;
     if (suggestions != nullptr && suggestions->empty()) *suggestions = r.suggestions;
-    if (answered > 0 && r.confidence < limits::kOtherGuideShare * results.front().second.confidence)
+    if (answered > 0 && fit.share < limits::kOtherGuideShare * best_fit &&
+        r.confidence < limits::kOtherGuideShare * results.front().result.confidence)
       break;
     if (!answer_from(q, r, g, turn)) continue;
     if (guide != nullptr) *guide = ++answered == 1 ? g : "";
@@ -392,18 +409,31 @@ bool Engine::answer_question(const Question& q, Turn* turn, std::vector<std::str
   return answered > 0;
 }
 
-std::vector<std::string> Engine::guides_asked(const Question& q) const {
+std::vector<knowledge::GuideFit> Engine::guides_asked(const Question& q) const {
   const auto& guides = index_->knowledge().guides();
-  std::vector<std::string> out;
-  if (guides.size() == 1) return {guides.front().id};
+  std::vector<knowledge::GuideFit> out;
+  if (guides.size() == 1) return {{guides.front().id, 1.0}};
+  // A widget kept to one guide (say's "guide") asks that guide only.
+  if (const knowledge::Guide* g = index_->knowledge().guide(q.guide)) return {{g->id, 1.0}};
   // The guides whose words the question uses most (common words make the
   // share noisy, so a close second is searched too); the first guides
   // when it names none: "what brings it on?" fits any.
   std::vector<knowledge::GuideFit> fits = index_->guides_for(q.text);
+  // A message naming a guide's own topic ("my eyelid keeps twitching ...
+  // what can I do at home?") is asked of that guide first, as fitting best.
+  if (!fits.empty() && !q.topic_guide.empty()) {
+    auto it = std::find_if(fits.begin(), fits.end(),
+                           [&](const knowledge::GuideFit& f) { return f.guide == q.topic_guide; });
+    if (it != fits.end()) {
+      knowledge::GuideFit pinned{it->guide, fits.front().share};
+      fits.erase(it);
+      fits.insert(fits.begin(), pinned);
+    }
+  }
   for (const auto& f : fits) {
     if (out.size() == limits::kMaxGuidesAnswered) break;
     if (f.share < limits::kGuideFitShare * fits.front().share) break;
-    out.push_back(f.guide);
+    out.push_back(f);
   }
   return out;
 }
@@ -502,7 +532,7 @@ bool Engine::small_talk(const Intent& intent, Turn* t) const {
   return true;
 }
 
-bool Engine::request(Understanding::Request what, Turn* t) const {
+bool Engine::request(Understanding::Request what, Turn* t, std::string_view guide) const {
   const Language& lang = flows_->language();
   const Flow* flow = nullptr;
   const Node* ask = pending(t->state, &flow);
@@ -518,12 +548,15 @@ bool Engine::request(Understanding::Request what, Turn* t) const {
       t->reset = true;
       t->parts.push_back(Part::Text(lang.reset));
       return true;
-    case Understanding::Request::kCheck:
-      if (const Flow* f = flows_->for_role(kSymptomsRole)) {
+    case Understanding::Request::kCheck: {
+      const knowledge::KnowledgeBase* kb = index_ ? &index_->knowledge() : nullptr;
+      if (kb == nullptr || kb->guide(guide) == nullptr) guide = {};
+      if (const Flow* f = flows_->for_role(kSymptomsRole, guide)) {
         *t = start(std::move(t->state), *f);
         return true;
       }
       return false;
+    }
     case Understanding::Request::kContact:
       t->parts.push_back(contact_part());
       break;
@@ -643,7 +676,7 @@ Understanding Engine::understand(std::string_view text) const {
   return compiled_->understander.understand(flows_->analyzer().analyze(text));
 }
 
-Turn Engine::say(State state, std::string_view raw) const {
+Turn Engine::say(State state, std::string_view raw, std::string_view guide) const {
   const Language& lang = flows_->language();
   const Compiled& c = *compiled_;
   Turn t;
@@ -669,11 +702,18 @@ Turn Engine::say(State state, std::string_view raw) const {
   if (ask != nullptr && take_typed_answer(*flow, *ask, text, tokens, &t)) return t;
   Intent intent = c.router.classify(tokens);
   if (small_talk(intent, &t)) return t;
-  if (intent.flow_request != nullptr && (ask == nullptr || intent.flow_request != flow)) {
+  const bool other_guide = index_ != nullptr && index_->knowledge().guide(guide) != nullptr &&
+                           intent.flow_request != nullptr && intent.flow_request->guide != guide;
+  if (intent.flow_request != nullptr && !other_guide &&
+      (ask == nullptr || intent.flow_request != flow)) {
     return start(std::move(t.state), *intent.flow_request);
   }
   Understanding u = c.understander.understand(analysis);
-  if (request(u.request, &t)) return t;
+  for (Question& q : u.questions) {
+    q.guide = guide;
+    if (u.topic) q.topic_guide = flows_->topic_guide();
+  }
+  if (request(u.request, &t, guide)) return t;
   reply_to_questions(u, &t);
   return t;
 }

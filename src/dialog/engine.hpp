@@ -43,8 +43,11 @@ class Engine {
  public:
   Engine(std::shared_ptr<const FlowSet> flows, std::shared_ptr<const knowledge::Index> index);
 
-  // The flows offered in `welcome`.
+  // The flows offered in `welcome` (with their guide when several guides
+  // are loaded).
   std::vector<protocol::FlowInfo> flows() const;
+  // The guides offered in `welcome`: empty with one guide.
+  std::vector<protocol::GuideInfo> guides() const;
   // The parts of `welcome` for a new conversation.
   std::vector<protocol::Part> greeting() const;
   // The reply to a `hello` that resumed `state`: "welcome back" and the
@@ -61,7 +64,8 @@ class Engine {
  private:
   struct Compiled;  // phrase sets and matchers built once from the flows
 
-  Turn say(State state, std::string_view text) const;
+  // `guide`: keep to that guide (say's "guide"; empty or unknown: any).
+  Turn say(State state, std::string_view text, std::string_view guide = {}) const;
   Turn choose(State state, const protocol::ClientMessage& message) const;
   Turn start(State state, const Flow& flow) const;
   // Records an answer to the pending ask and walks on to the next ask or end.
@@ -83,7 +87,7 @@ class Engine {
   // The labels of `ids`, joined: "Around the eyes (blinking), The lips".
   std::string labels(const Node& ask, const std::vector<std::string>& ids) const;
   bool small_talk(const Intent& intent, Turn* t) const;
-  bool request(Understanding::Request what, Turn* t) const;
+  bool request(Understanding::Request what, Turn* t, std::string_view guide = {}) const;
   void reply_to_questions(const Understanding& u, Turn* t) const;
   // Answers one question from the guides; false when it is not covered.
   // `*guide`: the one guide answered from (empty when several).
@@ -91,7 +95,7 @@ class Engine {
                        std::string* guide) const;
   // The guides a question is put to: the only one, or those whose words
   // it uses nearly as much as the best one's (at most kMaxGuidesAnswered).
-  std::vector<std::string> guides_asked(const Question& q) const;
+  std::vector<knowledge::GuideFit> guides_asked(const Question& q) const;
   // Answers from one guide's search result; "when should he see a doctor?"
   // from that guide's section about it.
   bool answer_from(const Question& q, const knowledge::SearchResult& r, const std::string& guide,

@@ -644,8 +644,7 @@ class FlowReader {
   void read_red_flags(const json& doc, FlowSet* set) {
     only_keys(doc, {"outcome", "flags", "description", "concepts", "topic", "guide"},
               "(red flags)");
-    std::string guide;
-    if (!read_guide(doc, "(red flags)", &guide)) return;
+    if (!read_guide(doc, "(red flags)", &set->topic_guide_)) return;
     Node& u = set->urgent_;
     u.id = "urgent";
     u.type = NodeType::kOutcome;

@@ -191,6 +191,8 @@ class FlowSet {
   const std::vector<EmergencyKind>& emergencies() const { return emergencies_; }
   // The concepts the guide is about (red-flags.json "topic"): "spasm".
   const std::vector<std::string>& topic() const { return topic_; }
+  // The guide of red-flags.json, whose topic that is.
+  const std::string& topic_guide() const { return topic_guide_; }
   const Clinic& clinic() const { return clinic_; }
   // The emergency texts' words for numbers the clinic has not set.
   const Clinic& unset_numbers() const { return unset_numbers_; }
@@ -215,6 +217,7 @@ class FlowSet {
   std::map<std::string, std::string, std::less<>> doctor_sections_;  // guide -> "guide/section"
   std::vector<UrgentSign> red_flags_;
   std::vector<std::string> topic_;  // red-flags.json "topic": concepts a flow's answers are about
+  std::string topic_guide_;
   Node urgent_;
   std::vector<EmergencyKind> emergencies_;
   Clinic clinic_;

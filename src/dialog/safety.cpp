@@ -318,7 +318,8 @@ SafetyFindings Safety::check(const Analysis& a, bool in_flow) const {
   // one it does not, and are passed over without looking further.
   std::vector<bool> named(analyzer_->size(), false);
   for (const Mention& m : a.mentions) named[static_cast<std::size_t>(m.concept_id)] = true;
-  for (ConceptId t : topic_) named[static_cast<std::size_t>(t)] = named[static_cast<std::size_t>(t)] || in_flow;
+  for (ConceptId t : topic_)
+    named[static_cast<std::size_t>(t)] = named[static_cast<std::size_t>(t)] || in_flow;
   auto possible = [&](const Rule& r) {
     return std::all_of(r.all.begin(), r.all.end(), [&](const std::vector<ConceptId>& slot) {
       return std::any_of(slot.begin(), slot.end(),

@@ -161,6 +161,7 @@ Understanding Understander::understand(const Analysis& a) const {
   for (const auto& s : a.tokens.sentences) {
     bool topic = false;
     for (ConceptId t : topic_) topic = topic || any_in(a, t, s.begin, s.end, true);
+    u.topic = u.topic || topic;
     u.symptoms = u.symptoms || (topic && any_in(a, ids_.person, s.begin, s.end, false));
   }
   return u;

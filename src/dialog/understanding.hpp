@@ -26,6 +26,8 @@ struct Question {
   std::vector<std::string> hints;  // the guide's words for what it asks ("causes", "triggers")
   bool doctor = false;             // asks whether or when to see a doctor
   bool about = false;              // names the guides' topic, a body part they speak of, or "it"
+  std::string guide;               // set by the engine: the one guide to answer from (empty: any)
+  std::string topic_guide;         // set by the engine: the message names this guide's topic
 
   // What search is given: the words, then the hints.
   std::string search_text() const {
@@ -41,6 +43,7 @@ struct Understanding {
   std::vector<Question> questions;  // at most two; the whole message when it asks nothing
   bool asked = false;               // a sentence of it is a question
   bool symptoms = false;            // tells of the guide's topic in someone, without asking
+  bool topic = false;               // names the topic of the guide with urgent signs ("spasm")
   std::string off_topic;            // what it is about that the guides do not cover; empty: none
 };
 

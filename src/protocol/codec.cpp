@@ -102,6 +102,12 @@ bool read_name(Value& v, const char* field, std::string* out, std::string* why) 
   return true;
 }
 
+// "guide" of hello and say: optional (absent or null), else a name.
+bool read_guide(Value& v, std::string* out, std::string* why) {
+  if (v.kind == Value::Kind::kAbsent || v.kind == Value::Kind::kNull) return true;
+  return read_name(v, "guide", out, why);
+}
+
 void write_id(JsonWriter& w, const MessageId& id) {
   if (auto* s = std::get_if<std::string>(&id)) return w.string(*s);
   if (auto* n = std::get_if<std::int64_t>(&id)) return w.integer(*n);
@@ -279,8 +285,10 @@ Parsed parse_client(std::string_view frame) {
       }
       m.session = std::move(f.session.text);
     }
+    if (!read_guide(f.guide, &m.guide, &why)) return fail(ErrorCode::kBadMessage, why, id);
   } else if (type == "say") {
     m.type = ClientType::kSay;
+    if (!read_guide(f.guide, &m.guide, &why)) return fail(ErrorCode::kBadMessage, why, id);
     if (f.text.kind == Value::Kind::kAbsent) {
       return fail(ErrorCode::kBadMessage, "missing field \"text\"", id);
     }
@@ -330,7 +338,7 @@ Parsed parse_client(std::string_view frame) {
 }
 
 std::string build_welcome(std::string_view session, const std::vector<FlowInfo>& flows,
-                          const std::vector<Part>& parts) {
+                          const std::vector<Part>& parts, const std::vector<GuideInfo>& guides) {
   std::string out;
   out.reserve(kFrameReserve);
   JsonWriter w(&out);
@@ -339,6 +347,10 @@ std::string build_welcome(std::string_view session, const std::vector<FlowInfo>&
   w.begin_array();
   for (const auto& f : flows) {
     w.begin_object();
+    if (!f.guide.empty()) {
+      w.key("guide");
+      w.string(f.guide);
+    }
     w.key("id");
     w.string(f.id);
     w.key("title");
@@ -346,6 +358,19 @@ std::string build_welcome(std::string_view session, const std::vector<FlowInfo>&
     w.end_object();
   }
   w.end_array();
+  if (!guides.empty()) {
+    w.key("guides");
+    w.begin_array();
+    for (const auto& g : guides) {
+      w.begin_object();
+      w.key("id");
+      w.string(g.id);
+      w.key("title");
+      w.string(g.title);
+      w.end_object();
+    }
+    w.end_array();
+  }
   write_parts(w, parts);
   w.key("session");
   w.string(session);

@@ -26,8 +26,10 @@ struct Parsed {
 // over-long fields all come back as errors.
 Parsed parse_client(std::string_view frame);
 
+// `guides`: written when not empty (several guides loaded).
 std::string build_welcome(std::string_view session, const std::vector<FlowInfo>& flows,
-                          const std::vector<Part>& parts);
+                          const std::vector<Part>& parts,
+                          const std::vector<GuideInfo>& guides = {});
 // `reset`: the reply starts the conversation afresh ("reset": true).
 std::string build_reply(const MessageId& reply_to, std::string_view session,
                         const std::vector<Part>& parts, bool reset = false);

@@ -29,6 +29,7 @@ struct ClientMessage {
   std::string ask;                   // choose
   std::vector<std::string> options;  // choose
   std::string flow;                  // start
+  std::string guide;                 // hello, say (optional): keep to this guide
 };
 
 struct Source {
@@ -108,6 +109,13 @@ struct ProtocolError {
 };
 
 struct FlowInfo {
+  std::string id;
+  std::string title;
+  std::string guide;  // optional: the guide it belongs to (sent with several guides)
+};
+
+// A guide offered in `welcome` when several are loaded.
+struct GuideInfo {
   std::string id;
   std::string title;
 };

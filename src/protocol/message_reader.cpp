@@ -194,6 +194,7 @@ class Reader {
     if (k == "text") return &fields_->text;
     if (k == "ask") return &fields_->ask;
     if (k == "flow") return &fields_->flow;
+    if (k == "guide") return &fields_->guide;
     if (k == "options") return &fields_->options;
     return nullptr;
   }

@@ -30,7 +30,7 @@ struct Value {
 
 // The members of the message object that the protocol reads.
 struct Fields {
-  Value id, type, session, text, ask, flow, options;
+  Value id, type, session, text, ask, flow, options, guide;
   std::vector<Value> option_items;  // the elements of "options" when it is an array
 };
 

@@ -44,7 +44,35 @@ WebSocketSession::~WebSocketSession() {
   }
 }
 
+namespace {
+
+// "?guide=tinnitus" of the WebSocket URL: an embed kept to one guide
+// (docs/embedding.md). Only a plain id is taken; anything else is ignored.
+std::string guide_of(std::string_view target) {
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view query = target.substr(q + 1);
+  for (std::size_t at = 0; at <= query.size();) {
+    std::size_t end = std::min(query.find('&', at), query.size());
+    std::string_view pair = query.substr(at, end - at);
+    if (pair.starts_with("guide=")) {
+      std::string_view id = pair.substr(6);
+      bool plain = !id.empty() && id.size() <= limits::kMaxNameChars &&
+                   std::all_of(id.begin(), id.end(), [](char c) {
+                     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+                   });
+      return plain ? std::string(id) : std::string();
+    }
+    at = end + 1;
+  }
+  return {};
+}
+
+}  // namespace
+
 void WebSocketSession::run(HttpRequest req) {
+  conversation_.keep_to_guide(guide_of(req.target()));
   const auto& opt = state_->options();
   websocket::stream_base::timeout timeouts =
       websocket::stream_base::timeout::suggested(beast::role_type::server);

@@ -39,7 +39,12 @@ TurnResult Conversation::welcome(const dialog::Engine& engine, Clock::time_point
   state_ = dialog::State{};
   TurnResult out;
   auto parts = engine.greeting();
-  out.frame = protocol::build_welcome(token(), engine.flows(), parts);
+  std::vector<protocol::FlowInfo> flows = engine.flows();
+  if (!guide_.empty()) {
+    std::erase_if(
+        flows, [&](const protocol::FlowInfo& f) { return !f.guide.empty() && f.guide != guide_; });
+  }
+  out.frame = protocol::build_welcome(token(), flows, parts, engine.guides());
   return out;
 }
 
@@ -61,6 +66,7 @@ TurnResult Conversation::handle(std::string_view frame, const dialog::Engine& en
   try {
     TurnResult out;
     if (msg.type == protocol::ClientType::kHello) {
+      if (!msg.guide.empty()) guide_ = msg.guide;
       if (!msg.session.empty()) {
         auto plain = sealer_.open(msg.session, now);
         auto state = plain.ok() ? dialog::decode_state(*plain) : Result<dialog::State>(Error{});
@@ -81,7 +87,14 @@ TurnResult Conversation::handle(std::string_view frame, const dialog::Engine& en
       out.parts = std::move(turn.parts);
       return out;
     }
-    dialog::Turn turn = engine.handle(state_, msg);
+    dialog::Turn turn;
+    if (msg.type == protocol::ClientType::kSay && msg.guide.empty() && !guide_.empty()) {
+      protocol::ClientMessage kept = msg;  // hello's guide holds for the connection
+      kept.guide = guide_;
+      turn = engine.handle(state_, kept);
+    } else {
+      turn = engine.handle(state_, msg);
+    }
     if (turn.error) {
       TurnResult refused = error_result(msg.id, turn.error->code, turn.error->message);
       refused.trace = std::move(turn.trace);

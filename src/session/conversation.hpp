@@ -50,6 +50,10 @@ class Conversation {
                     const protocol::MessageId& reply_to = {}) const;
 
   const dialog::State& state() const { return state_; }
+  // Keeps the conversation to one guide (the WebSocket URL's ?guide=, or
+  // hello's "guide"): says are answered from it and welcome offers only
+  // its flows. Empty: every guide.
+  void keep_to_guide(std::string guide) { guide_ = std::move(guide); }
 
   // A deployment may allow less `say` text than the protocol's maximum
   // (guidechat serve --max-say-bytes); longer text gets too_large.
@@ -61,6 +65,7 @@ class Conversation {
   const TokenSealer& sealer_;
   std::chrono::seconds ttl_;
   dialog::State state_;
+  std::string guide_;  // hello's "guide": says without one keep to it
   Clock::time_point now_{};
   std::size_t max_say_bytes_ = limits::kMaxSayBytes;
 };

@@ -59,10 +59,11 @@ Loaded load(const fs::path& dir) {
   return l;
 }
 
-std::vector<Part> ask(const Engine& engine, const std::string& text) {
+std::vector<Part> ask(const Engine& engine, const std::string& text, std::string guide = {}) {
   ClientMessage m;
   m.type = ClientType::kSay;
   m.text = text;
+  m.guide = std::move(guide);
   return engine.handle(State{}, m).parts;
 }
 
@@ -112,6 +113,22 @@ TEST_CASE("two guides: each question goes to its guide, sources name the guide")
   REQUIRE(answers(doctor).size() == 2);
   CHECK(answers(doctor)[0]->source.guide != answers(doctor)[1]->source.guide);
 
+  // A widget kept to one guide gets answers from that guide only, and its
+  // own flows.
+  auto treatments = ask(e, "what are the treatments?");
+  CHECK(answers(treatments).size() == 2);
+  auto kept = ask(e, "what are the treatments?", "tinnitus");
+  REQUIRE(answers(kept).size() == 1);
+  CHECK(answers(kept)[0]->source.guide == "tinnitus");
+  CHECK(answers(ask(e, "what are the treatments?", "no-such-guide")).size() == 2);
+  CHECK_FALSE(has_ask(ask(e, "check my symptoms", "tinnitus")));
+  CHECK(has_ask(ask(e, "check my symptoms", "facial-spasm")));
+
+  // welcome lists the guides, and each flow's guide.
+  REQUIRE(e.guides().size() == 2);
+  CHECK(e.guides()[0].id == "facial-spasm");
+  CHECK(e.flows().front().guide == "facial-spasm");
+
   // Section ids are per guide.
   CHECK(l.kb->find("tinnitus/about-this-guide") != nullptr);
   CHECK(l.kb->find("facial-spasm/about-this-guide") != nullptr);
@@ -127,6 +144,7 @@ TEST_CASE("a guide alone, with no file of its own, answers and finds its doctor 
   REQUIRE(answers(doctor).size() == 1);
   CHECK(answers(doctor)[0]->source.section == "when-to-seek-medical-attention");
   CHECK(answers(doctor)[0]->source.guide.empty());  // one guide: no guide in the source
+  CHECK(l.engine->guides().empty());
   auto refused = ask(*l.engine, "what is the best recipe for lasagne?");
   REQUIRE(!refused.empty());
   CHECK(refused[0].type == PartType::kFallback);

@@ -381,10 +381,14 @@ TEST_CASE("frames are byte-identical to the reference's") {
     REQUIRE(build_reply(id, session, parts) == reference::build_reply(id, session, parts));
     std::vector<FlowInfo> flows;
     for (int n = static_cast<int>(rng() % 3); n > 0; --n) {
-      flows.push_back({random_text(rng), random_text(rng)});
+      flows.push_back({random_text(rng), random_text(rng), rng() % 2 ? random_text(rng) : ""});
     }
-    REQUIRE(build_welcome(session, flows, parts) ==
-            reference::build_welcome(session, flows, parts));
+    std::vector<GuideInfo> guides;
+    for (int n = static_cast<int>(rng() % 3); n > 0; --n) {
+      guides.push_back({random_text(rng), random_text(rng)});
+    }
+    REQUIRE(build_welcome(session, flows, parts, guides) ==
+            reference::build_welcome(session, flows, parts, guides));
     const auto code = static_cast<ErrorCode>(rng() % 9);
     REQUIRE(build_error(id, code, session) == reference::build_error(id, code, session));
     // The tree holds invalid UTF-8 as U+FFFD, as the frames do.

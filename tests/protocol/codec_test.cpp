@@ -138,9 +138,38 @@ TEST_CASE("replies serialize every part type exactly as the protocol names them"
   CHECK(j["parts"][4]["suggestions"][0] == "Symptoms");
   CHECK(j["parts"][5]["items"][0]["answer"] == "Eyes");
 
-  auto w = json::parse(build_welcome("v1.t", {{"symptom-check", "Check my symptoms"}}, {}));
+  auto w = json::parse(build_welcome("v1.t", {{"symptom-check", "Check my symptoms", ""}}, {}));
   CHECK(w["type"] == "welcome");
   CHECK(w["flows"][0]["title"] == "Check my symptoms");
+  CHECK_FALSE(w["flows"][0].contains("guide"));
+  CHECK_FALSE(w.contains("guides"));
+  // Several guides: each flow names its guide, and the guides are listed.
+  auto g = json::parse(build_welcome("v1.t", {{"symptom-check", "Check", "facial-spasm"}}, {},
+                                     {{"facial-spasm", "Facial Spasm"}, {"tinnitus", "Tinnitus"}}));
+  CHECK(g["flows"][0]["guide"] == "facial-spasm");
+  CHECK(g["guides"][1]["id"] == "tinnitus");
+  CHECK(g["guides"][1]["title"] == "Tinnitus");
+}
+
+TEST_CASE("hello and say may name a guide") {
+  auto say = parse_client(R"({"type":"say","text":"hi","guide":"tinnitus"})");
+  REQUIRE(say.message);
+  CHECK(say.message->guide == "tinnitus");
+  auto hello = parse_client(R"({"type":"hello","guide":"tinnitus"})");
+  REQUIRE(hello.message);
+  CHECK(hello.message->guide == "tinnitus");
+  auto none = parse_client(R"({"type":"say","text":"hi","guide":null})");
+  REQUIRE(none.message);
+  CHECK(none.message->guide.empty());
+  for (const char* bad :
+       {R"({"type":"say","text":"hi","guide":3})", R"({"type":"say","text":"hi","guide":""})",
+        R"({"type":"hello","guide":["a"]})"}) {
+    auto p = parse_client(bad);
+    CHECK_FALSE(p.message);
+    REQUIRE(p.error);
+    CHECK(p.error->code == ErrorCode::kBadMessage);
+    CHECK(p.error->message.find("guide") != std::string::npos);
+  }
 }
 
 TEST_CASE("invalid UTF-8 in outgoing text never throws") {

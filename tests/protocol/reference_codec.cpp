@@ -104,6 +104,12 @@ bool read_name(const json& j, const char* field, std::string* out, std::string* 
   return true;
 }
 
+bool read_guide(const json& j, std::string* out, std::string* why) {
+  auto it = j.find("guide");
+  if (it == j.end() || it->is_null()) return true;
+  return read_name(j, "guide", out, why);
+}
+
 json id_json(const MessageId& id) {
   if (auto* s = std::get_if<std::string>(&id)) return *s;
   if (auto* n = std::get_if<std::int64_t>(&id)) return *n;
@@ -177,8 +183,10 @@ Parsed parse_client(std::string_view frame) {
       if (!it->is_string()) return fail(ErrorCode::kBadMessage, "\"session\" must be a string", id);
       m.session = it->get<std::string>();
     }
+    if (!read_guide(j, &m.guide, &why)) return fail(ErrorCode::kBadMessage, why, id);
   } else if (type == "say") {
     m.type = ClientType::kSay;
+    if (!read_guide(j, &m.guide, &why)) return fail(ErrorCode::kBadMessage, why, id);
     auto it = j.find("text");
     if (it == j.end()) return fail(ErrorCode::kBadMessage, "missing field \"text\"", id);
     if (!it->is_string()) return fail(ErrorCode::kBadMessage, "\"text\" must be a string", id);
@@ -280,15 +288,25 @@ json reply_to_json(const MessageId& reply_to, std::string_view session,
 }
 
 std::string build_welcome(std::string_view session, const std::vector<FlowInfo>& flows,
-                          const std::vector<Part>& parts) {
+                          const std::vector<Part>& parts, const std::vector<GuideInfo>& guides) {
   json fl = json::array();
-  for (const auto& f : flows) fl.push_back({{"id", f.id}, {"title", f.title}});
+  for (const auto& f : flows) {
+    json o{{"id", f.id}, {"title", f.title}};
+    if (!f.guide.empty()) o["guide"] = f.guide;
+    fl.push_back(std::move(o));
+  }
   json arr = json::array();
   for (const auto& p : parts) arr.push_back(reference::part_to_json(p));
-  return dump(json{{"type", "welcome"},
-                   {"session", session},
-                   {"flows", std::move(fl)},
-                   {"parts", std::move(arr)}});
+  json j{{"type", "welcome"},
+         {"session", session},
+         {"flows", std::move(fl)},
+         {"parts", std::move(arr)}};
+  if (!guides.empty()) {
+    json gl = json::array();
+    for (const auto& g : guides) gl.push_back({{"id", g.id}, {"title", g.title}});
+    j["guides"] = std::move(gl);
+  }
+  return dump(j);
 }
 
 std::string build_reply(const MessageId& reply_to, std::string_view session,

@@ -14,7 +14,8 @@ namespace guidechat::protocol::reference {
 
 Parsed parse_client(std::string_view frame);
 std::string build_welcome(std::string_view session, const std::vector<FlowInfo>& flows,
-                          const std::vector<Part>& parts);
+                          const std::vector<Part>& parts,
+                          const std::vector<GuideInfo>& guides = {});
 // `reset`: the reply starts the conversation afresh ("reset": true).
 std::string build_reply(const MessageId& reply_to, std::string_view session,
                         const std::vector<Part>& parts, bool reset = false);

@@ -3,6 +3,9 @@
 // message, in order.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -167,4 +170,41 @@ TEST_CASE("every message type over a real WebSocket", "[server][protocol]") {
       CHECK(r["reply_to"] == i);
     }
   }
+}
+
+TEST_CASE("several guides: welcome lists them; ?guide= keeps a connection to one",
+          "[server][protocol]") {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("guidechat-guides-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path src(GUIDECHAT_SOURCE_DIR);
+  fs::copy_file(src / "knowledge/facial-spasm.md", dir / "facial-spasm.md");
+  fs::copy_file(src / "examples/guides/tinnitus.md", dir / "tinnitus.md");
+  ServerProcess server(ServerProcess::with({"--knowledge", dir.string()}));
+  REQUIRE(server.ready());
+
+  auto all = WsClient::connect(server.port());
+  REQUIRE(all);
+  json welcome = all->receive_json();
+  REQUIRE(welcome["guides"].size() == 2);
+  CHECK(welcome["guides"][1]["id"] == "tinnitus");
+  CHECK(welcome["flows"][0]["guide"] == "facial-spasm");
+  all->send_json({{"type", "say"}, {"text", "what are the treatments?"}, {"guide", "tinnitus"}});
+  json reply = all->receive_json();
+  REQUIRE(reply["type"] == "reply");
+  CHECK(reply["parts"][0]["source"]["guide"] == "tinnitus");
+
+  WsClient::Options kept;
+  kept.target = "/ws?lang=en&guide=tinnitus";
+  auto one = WsClient::connect(server.port(), kept);
+  REQUIRE(one);
+  json welcome_one = one->receive_json();
+  CHECK(welcome_one["flows"].empty());  // the shipped flows are the other guide's
+  one->send_json({{"type", "say"}, {"text", "when should I see a doctor?"}});
+  json doctor = one->receive_json();
+  REQUIRE(doctor["parts"].size() == 1);
+  CHECK(doctor["parts"][0]["source"]["guide"] == "tinnitus");
+  fs::remove_all(dir);
 }
