@@ -1,18 +1,21 @@
 // Search latency and index build time (docs/benchmarks.md, "Search").
 //
-//   search_bench [--knowledge DIR] [--sections N] [--queries N]
+//   search_bench [--knowledge DIR] [--sections N] [--per-guide N] [--queries N]
 //
 // 1. The bundled guide: start-up (load + build + first answer, as
 //    `guidechat ask` does), then p50/p99 of Index::search over a fixed mix
 //    of patient questions (typos, lay words, out-of-scope ones).
 // 2. A generated corpus of N sections (default 10,000; deterministic: fixed
-//    seed, so every run indexes the same text): build time, then p50/p99 of
-//    searches of 2-5 of its words, one in ten with a typo.
+//    seed, so every run indexes the same text), in guides of --per-guide
+//    sections (default 500; 10 gives a clinic network's many small guides):
+//    build time and memory, then p50/p99 of searches of 2-5 of its words,
+//    one in ten with a typo.
 // 3. Both again from 2 threads at once (each thread its own connection).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <string>
 #include <thread>
@@ -28,6 +31,20 @@ using namespace guidechat::knowledge;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// This process's resident memory (or its peak, "VmHWM:"), from /proc.
+long rss_kib(const char* field = "VmRSS:") {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  long kib = 0;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    if (std::strncmp(line, field, std::strlen(field)) == 0)
+      kib = std::atol(line + std::strlen(field));
+  }
+  std::fclose(f);
+  return kib;
+}
 
 double us_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
@@ -140,7 +157,7 @@ struct Corpus {
   std::vector<std::string> questions;
 };
 
-Corpus make_corpus(std::size_t sections) {
+Corpus make_corpus(std::size_t sections, std::size_t per_guide) {
   Corpus c;
   std::mt19937 rng(20240601);
   const char* syll[] = {"ba", "ko", "ri",  "tu",  "mel", "san", "dor", "vi",  "pla", "gen",
@@ -169,7 +186,6 @@ Corpus make_corpus(std::size_t sections) {
     return c.vocab[static_cast<std::size_t>(it - cdf.begin())];
   };
   std::uniform_int_distribution<int> title_len(2, 5), para_len(25, 80), paras(1, 3);
-  const std::size_t per_guide = 500;
   for (std::size_t s = 0; s < sections; ++s) {
     if (s % per_guide == 0) {
       std::string md = "# Generated guide " + std::to_string(s / per_guide) + "\n\n";
@@ -208,12 +224,14 @@ Corpus make_corpus(std::size_t sections) {
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::string dir = std::string(GUIDECHAT_DATA_DIR) + "/knowledge";
-  std::size_t sections = 10000, queries = 20000;
+  std::size_t sections = 10000, queries = 20000, per_guide = 500;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--knowledge") dir = argv[i + 1];
     if (a == "--sections") sections = std::strtoul(argv[i + 1], nullptr, 10);
     if (a == "--queries") queries = std::strtoul(argv[i + 1], nullptr, 10);
+    if (a == "--per-guide")
+      per_guide = std::max<std::size_t>(1, std::strtoul(argv[i + 1], nullptr, 10));
   }
 
   // --- 1. The bundled guide --------------------------------------------------
@@ -246,7 +264,8 @@ int main(int argc, char** argv) {
   print("guide search, 2 threads", run_threads(*guide_index, kGuideQuestions, queries, 2));
 
   // --- 2. A generated corpus --------------------------------------------------
-  Corpus corpus = make_corpus(sections);
+  Corpus corpus = make_corpus(sections, per_guide);
+  const std::size_t guides = corpus.guides.size();
   std::size_t passages = 0;
   for (const auto& g : corpus.guides) {
     for (const auto& s : g.sections) passages += s.passages.size();
@@ -258,6 +277,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "search_bench: %s\n", kb.error().c_str());
     return 2;
   }
+  const long rss0 = rss_kib();
   double c0 = cpu_us(CLOCK_PROCESS_CPUTIME_ID);
   auto t0 = Clock::now();
   auto big = Index::build(*kb, {});
@@ -267,11 +287,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "search_bench: %s\n", big.error().c_str());
     return 2;
   }
-  std::printf("generated: %zu sections, %zu passages, seed 20240601\n", sections, passages);
-  std::printf("%-34s %8.1f ms wall, %8.1f ms cpu\n", "generated index build", build_ms,
-              build_cpu_ms);
+  std::printf("generated: %zu sections in %zu guides, %zu passages, seed 20240601\n", sections,
+              guides, passages);
+  std::printf("%-34s %8.1f ms wall, %8.1f ms cpu, +%ld KiB resident\n", "generated index build",
+              build_ms, build_cpu_ms, rss_kib() - rss0);
   std::size_t big_queries = std::min<std::size_t>(queries, 5000);
   print("generated search, 1 thread", run_searches(**big, corpus.questions, big_queries, 0));
   print("generated search, 2 threads", run_threads(**big, corpus.questions, big_queries, 2));
+  std::printf("%-34s %8ld KiB (peak %ld KiB)\n", "resident after the searches", rss_kib(),
+              rss_kib("VmHWM:"));
   return 0;
 }
