@@ -105,6 +105,7 @@ bool read_name(Value& v, const char* field, std::string* out, std::string* why) 
 // "guide" of hello and say: optional (absent or null), else a name.
 bool read_guide(Value& v, std::string* out, std::string* why) {
   if (v.kind == Value::Kind::kAbsent || v.kind == Value::Kind::kNull) return true;
+  if (v.kind == Value::Kind::kString && v.text.empty()) return true;
   return read_name(v, "guide", out, why);
 }
 

@@ -1,39 +1,20 @@
 // `guidechat ask` end to end: the real binary, its output and exit codes.
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <string>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-namespace {
+#include "run_command.hpp"
 
-struct Run {
-  std::string out;
-  int code = -1;
-};
+using guidechat::testing::quote;
+using guidechat::testing::Run;
+using guidechat::testing::run_shell;
+
+namespace {
 
 // Runs the binary with `args` (already shell-quoted), stdout captured.
 Run run(const std::string& args) {
-  std::string cmd = std::string(GUIDECHAT_BIN) + " " + args + " 2>/dev/null";
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-// Single-quotes `s` for sh.
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
+  return run_shell(std::string(GUIDECHAT_BIN) + " " + args + " 2>/dev/null");
 }
 
 }  // namespace

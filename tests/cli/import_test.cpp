@@ -16,24 +16,15 @@
 #include <catch2/catch.hpp>
 
 #include "knowledge/guide.hpp"
+#include "run_command.hpp"
 
 namespace fs = std::filesystem;
 using guidechat::knowledge::Guide;
+using guidechat::testing::quote;
+using guidechat::testing::Run;
+using guidechat::testing::run_shell;
 
 namespace {
-
-struct Run {
-  std::string out;
-  std::string err;
-  int code = -1;
-};
-
-// Single-quotes `s` for sh.
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
 
 std::string slurp(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -56,14 +47,7 @@ const fs::path& scratch() {
 // Runs a shell command line; stdout captured, stderr into a file read back.
 Run shell(const std::string& cmd) {
   fs::path err = scratch() / "stderr.txt";
-  Run r;
-  FILE* p = popen((cmd + " 2>" + quote(err.string())).c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  Run r = run_shell(cmd + " 2>" + quote(err.string()));
   r.err = slurp(err);
   return r;
 }

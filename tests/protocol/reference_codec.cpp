@@ -107,6 +107,7 @@ bool read_name(const json& j, const char* field, std::string* out, std::string* 
 bool read_guide(const json& j, std::string* out, std::string* why) {
   auto it = j.find("guide");
   if (it == j.end() || it->is_null()) return true;
+  if (it->is_string() && it->get_ref<const std::string&>().empty()) return true;
   return read_name(j, "guide", out, why);
 }
 
