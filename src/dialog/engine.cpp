@@ -28,6 +28,8 @@ constexpr std::size_t kTypicalParts = 4;
 // The trace's name for an answer that is not an option of its ask (callers
 // check against the ask first, so never in practice).
 constexpr std::string_view kUnknownOption = "?";
+// Guides named by title in the greeting; more are summed up by "…".
+constexpr std::size_t kGuidesNamed = 3;
 
 // The id of the next node (a view of the flow's), or empty.
 std::string_view route(const std::vector<Route>& routes, const std::vector<SlotAnswer>& answers) {
@@ -142,7 +144,17 @@ std::vector<protocol::GuideInfo> Engine::guides() const {
 }
 
 std::vector<Part> Engine::greeting() const {
-  return {Part::Text(flows_->language().greeting)};
+  // "{guides}": the guides' titles, so the greeting says what it knows
+  // without naming a subject in the language data.
+  std::string titles;
+  if (index_ != nullptr) {
+    const auto& guides = index_->knowledge().guides();
+    for (std::size_t i = 0; i < guides.size() && i < kGuidesNamed; ++i) {
+      titles += (i == 0 ? "" : (i + 1 == guides.size() ? " and " : ", ")) + guides[i].title;
+    }
+    if (guides.size() > kGuidesNamed) titles += ", …";
+  }
+  return {Part::Text(fill(flows_->language().greeting, {{"{guides}", titles}}))};
 }
 
 const Node* Engine::pending(const State& state, const Flow** flow) const {

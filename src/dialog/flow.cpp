@@ -678,8 +678,6 @@ class FlowReader {
          {std::pair{"yes", &lang->yes}, std::pair{"no", &lang->no}, std::pair{"all", &lang->all},
           std::pair{"negators", &lang->negators}, std::pair{"clause_breaks", &lang->clause_breaks},
           std::pair{"question_words", &lang->question_words},
-          std::pair{"symptom_words", &lang->symptom_words},
-          std::pair{"person_words", &lang->person_words},
           std::pair{"doctor_phrases", &lang->doctor_phrases}, std::pair{"fillers", &lang->fillers},
           std::pair{"unsure", &lang->unsure}, std::pair{"corrections", &lang->corrections},
           std::pair{"back_references", &lang->back_references},

@@ -145,8 +145,6 @@ struct Language {
   std::vector<std::string> negators;
   std::vector<std::string> clause_breaks;
   std::vector<std::string> question_words;
-  std::vector<std::string> symptom_words;
-  std::vector<std::string> person_words;  // "my", "his", "dad": it is about someone's own symptoms
   std::vector<std::string> doctor_phrases;
   std::vector<std::string> fillers;
   std::vector<SmallTalk> small_talk;

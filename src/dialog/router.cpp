@@ -6,9 +6,7 @@ Router::Router(const FlowSet& flows)
     : flows_(&flows),
       flow_phrases_(WordSet(flows.language().negators)),
       doctor_(WordSet(flows.language().negators)),
-      symptoms_(WordSet(flows.language().negators)),
-      question_words_(flows.language().question_words),
-      person_words_(flows.language().person_words) {
+      question_words_(flows.language().question_words) {
   const Language& lang = flows.language();
   for (std::size_t i = 0; i < lang.small_talk.size(); ++i) {
     for (const auto& p : lang.small_talk[i].phrases) small_talk_.add(p, static_cast<int>(i));
@@ -19,7 +17,6 @@ Router::Router(const FlowSet& flows)
     for (const auto& p : f.phrases) flow_phrases_.add(p, static_cast<int>(i));
   }
   for (const auto& p : lang.doctor_phrases) doctor_.add(p, 0);
-  for (const auto& p : lang.symptom_words) symptoms_.add(p, 0);
 }
 
 Intent Router::classify(const Tokens& tokens) const {
@@ -45,23 +42,11 @@ Intent Router::classify(const Tokens& tokens) const {
     }
   }
   in.question = tokens.question || question_words_.contains(tokens.words[0]);
-  // Only a question asks when to see a doctor, and only a personal message
-  // describes symptoms: the phrase scans below are skipped when they cannot
-  // change the intent.
+  // Only a question asks when to see a doctor: the scan is skipped when it
+  // cannot change the intent.
   if (in.question) {
     for (const PhraseHit& h : doctor_.find(tokens)) {
       if (!h.negated) in.doctor = true;
-    }
-  }
-  // "what is facial spasm" is a question about the condition; "my eye
-  // keeps twitching" is about someone's own symptoms.
-  bool personal = false;
-  for (std::size_t i = 0; i < tokens.words.size() && !personal; ++i) {
-    personal = person_words_.contains(tokens.words[i]);
-  }
-  if (personal) {
-    for (const PhraseHit& h : symptoms_.find(tokens)) {
-      if (!h.negated) in.symptoms = true;
     }
   }
   return in;

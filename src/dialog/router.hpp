@@ -1,6 +1,6 @@
 // Decides what a free-text message is when it is not (only) an answer:
 // small talk (greeting, thanks, goodbye, stop), a request to start a flow, a
-// question, a "when to see a doctor" question, or a description of symptoms.
+// question, or a "when to see a doctor" question.
 // The engine combines these with the conversation state.
 //
 // Thread-safety: immutable after construction; classify() is const.
@@ -17,8 +17,7 @@ struct Intent {
   const SmallTalk* small_talk = nullptr;  // set when the whole message is small talk
   const Flow* flow_request = nullptr;     // "check my symptoms"
   bool question = false;
-  bool doctor = false;    // asks when to see a doctor / get help
-  bool symptoms = false;  // names a symptom (twitching, blinking, ...) of someone ("my", "his")
+  bool doctor = false;  // asks when to see a doctor / get help
 };
 
 class Router {
@@ -34,9 +33,7 @@ class Router {
   PhraseSet small_talk_;
   PhraseSet flow_phrases_;
   PhraseSet doctor_;
-  PhraseSet symptoms_;
   WordSet question_words_;
-  WordSet person_words_;
 };
 
 }  // namespace guidechat::dialog
