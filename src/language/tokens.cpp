@@ -42,7 +42,12 @@ std::string plain_word(std::string_view folded) {
   std::string out;
   out.reserve(folded.size());
   for (char c : folded) {
-    if (c != '\'') out.push_back(c);
+    if (c == '\'') continue;
+    // "sooo bad", "hurtsss": no English word has a letter three times in a
+    // row, so a longer run is stretched for emphasis; two are kept ("good").
+    std::size_t n = out.size();
+    if (n >= 2 && out[n - 1] == c && out[n - 2] == c && c >= 'a' && c <= 'z') continue;
+    out.push_back(c);
   }
   return out;
 }
