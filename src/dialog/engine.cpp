@@ -702,8 +702,12 @@ Turn Engine::say(State state, std::string_view raw, std::string_view guide) cons
   const language::Analysis analysis = flows_->analyzer().analyze(text);
   if (escalate_if_urgent(analysis, text, tokens, &t)) return t;
   if (tokens.words.empty()) {
-    t.parts.push_back(Part::Text(ask != nullptr ? lang.not_understood : lang.greeting));
-    if (ask != nullptr) append_ask(*ask, &t.parts);
+    if (ask == nullptr) {
+      t.parts = greeting();  // "{guides}" filled in, as in welcome
+      return t;
+    }
+    t.parts.push_back(Part::Text(lang.not_understood));
+    append_ask(*ask, &t.parts);
     return t;
   }
   if (!lang.english_only.empty() && flows_->analyzer().foreign_language(analysis.tokens)) {

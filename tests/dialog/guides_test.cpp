@@ -145,6 +145,12 @@ TEST_CASE("a guide alone, with no file of its own, answers and finds its doctor 
   CHECK(answers(doctor)[0]->source.section == "when-to-seek-medical-attention");
   CHECK(answers(doctor)[0]->source.guide.empty());  // one guide: no guide in the source
   CHECK(l.engine->guides().empty());
+  // The greeting names the guide it answers from, also for a message of
+  // punctuation only.
+  auto greeting = ask(*l.engine, "?!");
+  REQUIRE(!greeting.empty());
+  CHECK(greeting[0].text.find("Tinnitus") != std::string::npos);
+  CHECK(greeting[0].text.find("{guides}") == std::string::npos);
   auto refused = ask(*l.engine, "what is the best recipe for lasagne?");
   REQUIRE(!refused.empty());
   CHECK(refused[0].type == PartType::kFallback);
