@@ -130,7 +130,7 @@ Engine::Engine(std::shared_ptr<const FlowSet> flows, std::shared_ptr<const knowl
       compiled_(std::make_shared<Compiled>(*flows_, index_.get())) {}
 
 std::vector<protocol::FlowInfo> Engine::flows() const {
-  const bool several = !guides().empty();
+  const bool several = index_ != nullptr && index_->knowledge().guides().size() > 1;
   std::vector<protocol::FlowInfo> out;
   for (const Flow& f : flows_->flows()) out.push_back({f.id, f.title, several ? f.guide : ""});
   return out;

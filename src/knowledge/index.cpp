@@ -746,13 +746,13 @@ class GuidedIndex final : public Index {
     return all_->guides_for(question);
   }
   std::string explain(std::string_view question) const override {
+    std::vector<GuideFit> fits = guides_for(question);
     std::string out = "guides:";
-    for (const auto& f : guides_for(question)) {
+    for (const auto& f : fits) {
       char buf[32];
       std::snprintf(buf, sizeof buf, " %.2f", f.share);
       out += " " + f.guide + buf;
     }
-    std::vector<GuideFit> fits = guides_for(question);
     const IndexImpl* index = fits.empty() ? nullptr : of(fits.front().guide);
     return out + "\n" + (index != nullptr ? index : all_.get())->explain(question);
   }

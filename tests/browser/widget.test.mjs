@@ -66,6 +66,15 @@ async function startFlow(page, flow = 'symptom-check') {
   await settled(page);
 }
 
+// A fresh page of the test site with the symptom check started.
+async function pageInFlow(name = 'plain.html') {
+  const page = await newPage(browser);
+  await ownPage(page, name);
+  await settled(page);
+  await startFlow(page);
+  return page;
+}
+
 test('the summary is one tap away: after the first answer and with every outcome', async () => {
   const page = await newPage(browser, { viewport: { width: 390, height: 844 } });
   const sent = countSent(page);
@@ -96,10 +105,7 @@ test('the summary is one tap away: after the first answer and with every outcome
 });
 
 test('typed "summary for my doctor" gets the summary too', async () => {
-  const page = await newPage(browser);
-  await ownPage(page);
-  await settled(page);
-  await startFlow(page);
+  const page = await pageInFlow();
   await answerByClick(page);
   await settled(page);
   await page.fill(sel.input, 'summary for my doctor');
@@ -111,10 +117,7 @@ test('typed "summary for my doctor" gets the summary too', async () => {
 });
 
 test('the printed summary: date, clinic, outcome, each answer once; Start over asks first', async () => {
-  const page = await newPage(browser);
-  await ownPage(page, 'clinic.html');
-  await settled(page);
-  await startFlow(page);
+  const page = await pageInFlow('clinic.html');
   await runToEnd(page, answerByClick);
   const level = (await page.locator(sel.outcome).locator('h3').textContent()).trim();
 
@@ -155,10 +158,7 @@ test('the printed summary: date, clinic, outcome, each answer once; Start over a
 });
 
 test('Start over, confirmed, forgets the answers; an empty summary offers no Print or Copy', async () => {
-  const page = await newPage(browser);
-  await ownPage(page);
-  await settled(page);
-  await startFlow(page);
+  const page = await pageInFlow();
   await answerByClick(page);
   await settled(page);
   await page.locator('guide-chat .restart').click();
@@ -174,10 +174,7 @@ test('Start over, confirmed, forgets the answers; an empty summary offers no Pri
 });
 
 test('typed answers are ticked on the question the server took them for', async () => {
-  const page = await newPage(browser);
-  await ownPage(page);
-  await settled(page);
-  await startFlow(page);
+  const page = await pageInFlow();
   const where = page.locator(sel.activeAsk);
   assert.match(await where.locator('.txt').textContent(), /Where/);
   await page.fill(sel.input, 'his eyelid and his lips');
