@@ -225,6 +225,42 @@ std::shared_ptr<const Safety> Safety::build(std::shared_ptr<const language::Anal
   return safety;
 }
 
+namespace {
+
+struct RunItem {
+  std::size_t begin, end;
+  std::uint32_t slots;  // bit i: fills slot i of the rule
+};
+
+// Whether some run of mentions (in message order) fills every slot of
+// `want` within `within` words, with no "unless" mention (a blocker) within
+// `within` words of it: "chest pain" is not cancelled by the relaxation
+// exercises of a story told three clauses earlier.
+bool close_run(const std::vector<RunItem>& items,
+               const std::vector<std::pair<std::size_t, std::size_t>>& blockers, std::uint32_t want,
+               std::size_t within) {
+  auto blocked = [&](std::size_t begin, std::size_t end) {
+    return std::any_of(blockers.begin(), blockers.end(), [&](const auto& b) {
+      return b.second + within > begin && b.first < end + within;
+    });
+  };
+  if (want == 0) return blockers.empty();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    std::uint32_t filled = 0;
+    for (std::size_t j = i; j < items.size(); ++j) {
+      filled |= items[j].slots;
+      if ((filled & want) != want) continue;
+      if (items[j].end - items[i].begin <= within && !blocked(items[i].begin, items[j].end)) {
+        return true;
+      }
+      break;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 bool Safety::holds(const Rule& rule, const Analysis& a, bool in_flow) const {
   // Slot i is bit i; slots the topic fills (in a flow) need no mention.
   std::uint32_t want = 0;
@@ -259,26 +295,21 @@ bool Safety::holds(const Rule& rule, const Analysis& a, bool in_flow) const {
   std::sort(scopes.begin(), scopes.end());
   scopes.erase(std::unique(scopes.begin(), scopes.end()), scopes.end());
 
-  struct Item {
-    std::size_t begin, end;
-    std::uint32_t slots;
-  };
-  std::vector<Item> items;
+  std::vector<RunItem> items;
+  std::vector<std::pair<std::size_t, std::size_t>> blockers;  // "unless" mentions
   for (int scope : scopes) {
     items.clear();
-    bool cancelled = false;
+    blockers.clear();
     for (const Mention& m : a.mentions) {
+      if (!counts(m.context)) continue;
+      bool is_unless =
+          std::find(rule.unless.begin(), rule.unless.end(), m.concept_id) != rule.unless.end();
       // "on and off" cancels in each clause it spans.
       bool spans =
           rule.scope == RuleSpec::Scope::kClause && m.clause <= scope && scope <= m.last_clause;
-      if (spans && counts(m.context) &&
-          std::find(rule.unless.begin(), rule.unless.end(), m.concept_id) != rule.unless.end()) {
-        cancelled = true;
-      }
-      if (scope_of(m.sentence, m.clause) != scope || !counts(m.context)) continue;
-      if (std::find(rule.unless.begin(), rule.unless.end(), m.concept_id) != rule.unless.end()) {
-        cancelled = true;
-      }
+      bool here = scope_of(m.sentence, m.clause) == scope;
+      if (is_unless && (here || spans)) blockers.emplace_back(m.begin, m.end);
+      if (!here) continue;
       std::uint32_t slots = 0;
       for (std::size_t i = 0; i < rule.all.size() && i < 32; ++i) {
         const auto& slot = rule.all[i];
@@ -286,20 +317,7 @@ bool Safety::holds(const Rule& rule, const Analysis& a, bool in_flow) const {
       }
       if (slots & want) items.push_back({m.begin, m.end, slots});
     }
-    if (cancelled) continue;
-    // The smallest run of mentions (they are in message order) that fills
-    // every slot must fit in `within` words.
-    bool close = want == 0;
-    for (std::size_t i = 0; i < items.size() && !close; ++i) {
-      std::uint32_t filled = 0;
-      for (std::size_t j = i; j < items.size(); ++j) {
-        filled |= items[j].slots;
-        if ((filled & want) != want) continue;
-        close = items[j].end - items[i].begin <= rule.within;
-        break;
-      }
-    }
-    if (!close) continue;
+    if (!close_run(items, blockers, want, rule.within)) continue;
     if (rule.lasting_at_least >= 0) {
       bool lasting = std::any_of(a.durations.begin(), a.durations.end(), [&](const auto& d) {
         return scope_of(d.sentence, d.clause) == scope && counts(d.context) &&

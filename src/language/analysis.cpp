@@ -282,7 +282,7 @@ Context Analyzer::context_of(const Tokens& tokens, const std::vector<Mention>& t
   const int sentence = toks[begin].sentence;
   const int clause = toks[begin].clause;
   const auto window = static_cast<std::size_t>(std::max(0, data_.negation_window));
-  const bool question = tokens.sentences[static_cast<std::size_t>(sentence)].question;
+  const Sentence& said = tokens.sentences[static_cast<std::size_t>(sentence)];
   bool historical = false, recent = false;  // recent: in the mention's own clause
   // A hypothetical or condition reaches on to the end of its sentence, or
   // to a "but" ("if it gets worse... but right now he can't breathe").
@@ -291,20 +291,39 @@ Context Analyzer::context_of(const Tokens& tokens, const std::vector<Mention>& t
   auto near = [&](const Mention& t) {
     return (t.end <= begin && begin - t.end <= reach) || (t.begin >= end && t.begin - end <= reach);
   };
-  auto reaches = [&](const Mention& t) {
-    if (t.end > begin || begin - t.end > reach) return false;
-    for (std::size_t i = t.end; i < begin; ++i) {
+  // "Not twitching, they're swelling": a new subject between them.
+  auto restarts = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) {
+      if (toks[i].new_subject) return true;
+    }
+    return false;
+  };
+  // No "but" between the trigger and the mention, on either side.
+  auto unbroken = [&](const Mention& t) {
+    std::size_t from = std::min(t.end, end), to = std::max(t.begin, begin);
+    for (std::size_t i = from; i < to; ++i) {
       if (toks[i].terminator) return false;
+    }
+    return true;
+  };
+  // In a telling (not a question), "and then..." starts something new: "I
+  // used the compress like the guide says, and then I got chest pain".
+  auto reaches = [&](const Mention& t) {
+    if (t.end > begin || begin - t.end > reach || !unbroken(t)) return false;
+    for (std::size_t i = t.end; i < begin && !said.question; ++i) {
+      if (toks[i].joins) return false;
     }
     return true;
   };
   for (const Mention& t : triggers) {
     if (t.sentence != sentence) continue;
     const Concept& k = concepts_[static_cast<std::size_t>(t.concept_id)];
-    if (k.question_only && !question) continue;
+    // "Is that normal?" asks; "as usual" in the story told before it does not.
+    if (k.question_only && (!said.question || t.begin < said.question_begin)) continue;
     switch (k.role) {
       case Role::kNegation:
-        c.negated = c.negated || (t.clause == clause && t.end <= begin && begin - t.end <= window);
+        c.negated = c.negated || (t.clause == clause && t.end <= begin && begin - t.end <= window &&
+                                  !restarts(t.end, begin));
         break;
       case Role::kNegationAfter:
         c.negated = c.negated ||
@@ -320,7 +339,9 @@ Context Analyzer::context_of(const Tokens& tokens, const std::vector<Mention>& t
         c.hypothetical = c.hypothetical || (t.begin >= end && t.begin - end <= reach);
         break;
       case Role::kHistorical:
-        historical = historical || near(t);
+        // "They used to be small but now they're massive" is not past;
+        // "it went on for hours, but that was years ago" is.
+        historical = historical || (near(t) && (t.begin >= end || unbroken(t)));
         break;
       case Role::kRecent:
         recent = recent || t.clause == clause;
@@ -488,13 +509,28 @@ void Analyzer::mark_others_stories(Analysis* a) const {
            });
   };
   if (!in(contrast_, -1)) return;
+  // The first clause of `id` in sentence `s`, or -1.
+  auto clause_of = [&](ConceptId id, int s) {
+    for (const auto& m : a->mentions) {
+      if (m.concept_id == id && m.sentence == s) return m.clause;
+    }
+    return -1;
+  };
   for (int s = 0; s < static_cast<int>(a->tokens.sentences.size()); ++s) {
-    if (!in(third_party_, s) || in(contrast_, s)) continue;
+    int from = clause_of(third_party_, s);
+    if (from < 0) continue;
+    // "My friend's were painful, mine are just a flicker": in one sentence,
+    // theirs runs from the other person up to the writer's own.
+    int to = clause_of(contrast_, s);
+    if (to >= 0 && to <= from) continue;
+    auto theirs = [&](int sentence, int clause) {
+      return sentence == s && (to < 0 || (clause >= from && clause < to));
+    };
     for (auto& m : a->mentions) {
-      if (m.sentence == s) m.context.non_human = true;
+      if (theirs(m.sentence, m.clause)) m.context.non_human = true;
     }
     for (auto& d : a->durations) {
-      if (d.sentence == s) d.context.non_human = true;
+      if (theirs(d.sentence, d.clause)) d.context.non_human = true;
     }
   }
 }

@@ -157,12 +157,18 @@ Result<LanguageData> load_language_data(const std::string& path) {
   LanguageData data;
   auto fail = [&](const std::string& m) { return Error{path + ": " + m}; };
   const auto& g = doc.value("grammar", json::object());
-  std::vector<std::string> clause_words, question_words, terminators;
+  std::vector<std::string> clause_words, question_words, terminators, new_subjects, sequence;
   if (!g.is_object() || !string_list(g.value("clause_words", json::array()), &clause_words) ||
       !string_list(g.value("question_words", json::array()), &question_words) ||
-      !string_list(g.value("terminators", json::array()), &terminators)) {
-    return fail("\"grammar\" needs lists \"clause_words\", \"question_words\", \"terminators\"");
+      !string_list(g.value("terminators", json::array()), &terminators) ||
+      !string_list(g.value("new_subjects", json::array()), &new_subjects) ||
+      !string_list(g.value("sequence_words", json::array()), &sequence)) {
+    return fail(
+        "\"grammar\" needs lists \"clause_words\", \"question_words\", \"terminators\" (and "
+        "may have \"new_subjects\", \"sequence_words\")");
   }
+  data.grammar.new_subjects = {new_subjects.begin(), new_subjects.end()};
+  data.grammar.sequence_words = {sequence.begin(), sequence.end()};
   data.grammar.clause_words = {clause_words.begin(), clause_words.end()};
   data.grammar.question_words = {question_words.begin(), question_words.end()};
   data.grammar.terminators = {terminators.begin(), terminators.end()};

@@ -52,6 +52,20 @@ std::string plain_word(std::string_view folded) {
   return out;
 }
 
+// The first token of the last clause of `s` that opens with a question
+// word, a clause word before it aside ("and what can I do"); else s.begin.
+std::size_t question_start(const std::vector<Token>& tokens, const Sentence& s,
+                           const Grammar& grammar) {
+  std::size_t start = s.begin;
+  for (std::size_t i = s.begin + 1; i < s.end; ++i) {
+    if (tokens[i].clause == tokens[i - 1].clause) continue;
+    std::size_t first = i;
+    if (contains(grammar.clause_words, tokens[i].word) && i + 1 < s.end) first = i + 1;
+    if (contains(grammar.question_words, tokens[first].word)) start = i;
+  }
+  return start;
+}
+
 Tokens tokenize(std::string_view text, const Grammar& grammar, std::size_t max_words) {
   Tokens out;
   int clause = 0;
@@ -61,6 +75,7 @@ Tokens tokenize(std::string_view text, const Grammar& grammar, std::size_t max_w
     if (out.tokens.size() > sentence_begin) {
       Sentence s{sentence_begin, out.tokens.size(), question_mark};
       s.question = s.question || contains(grammar.question_words, out.tokens[s.begin].word);
+      s.question_begin = question_start(out.tokens, s, grammar);
       out.sentences.push_back(s);
       ++clause;
     }
@@ -80,8 +95,19 @@ Tokens tokenize(std::string_view text, const Grammar& grammar, std::size_t max_w
       if (out.tokens.size() >= max_words || word.empty()) return;
       Token t;
       t.word = std::move(word);
-      if (contains(grammar.clause_words, t.word) && out.tokens.size() > sentence_begin) ++clause;
+      // A clause starts here (after a mark or a clause word), or at the
+      // word after a clause word that started one ("and then").
+      bool starts = out.tokens.size() == sentence_begin || out.tokens.back().clause != clause;
+      bool after_word = !starts && out.tokens.size() > sentence_begin && out.tokens.back().opens &&
+                        out.tokens.back().clause == clause;
+      if (contains(grammar.clause_words, t.word) && out.tokens.size() > sentence_begin) {
+        ++clause;
+        t.opens = true;
+        starts = true;
+      }
+      t.joins = (starts || after_word) && contains(grammar.sequence_words, t.word);
       t.terminator = contains(grammar.terminators, t.word);
+      t.new_subject = contains(grammar.new_subjects, t.word);
       t.stem = stem(t.word);
       t.sentence = static_cast<int>(out.sentences.size());
       t.clause = clause;

@@ -24,12 +24,21 @@ struct Token {
   int clause = 0;    // numbered across the whole message
   // "but", "however", ...: ends the reach of "if" and "what if" before it.
   bool terminator = false;
+  // A clause that goes on in time starts here: "and then", ", now",
+  // "suddenly" at the start of a clause.
+  bool joins = false;
+  bool opens = false;        // a clause word that starts a clause here
+  bool new_subject = false;  // "theyre", "im": a new statement may start here
 };
 
 struct Sentence {
   std::size_t begin = 0;  // first token
   std::size_t end = 0;    // one past the last token
   bool question = false;  // ends in '?' or starts with a question word
+  // Where the asking starts: the last clause that opens with a question
+  // word ("...she had to finish my sentences, what is a compress?"), or
+  // `begin`. A long story told before the question is not part of it.
+  std::size_t question_begin = 0;
 };
 
 struct Tokens {
@@ -46,6 +55,11 @@ struct Grammar {
   // Texting and phonetic spellings read as the words meant: "shud" ->
   // "should", "wanna" -> "want to".
   std::map<std::string, std::string> spellings;
+  // Start a new statement without a comma and so end a negation: "not
+  // twitching they're swelling".
+  Words new_subjects;
+  // At the start of a clause, go on in time: "..., and then I got chest pain".
+  Words sequence_words;
 };
 
 // "can't" -> "cant": how words are compared everywhere in the analysis.

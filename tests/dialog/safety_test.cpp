@@ -77,6 +77,34 @@ TEST_CASE("safety: questions, the past and animals are not reports") {
   CHECK(found("my cat's face twitches and she can't eat").empty());
   CHECK(found("what are the signs of a stroke?").empty());
   CHECK(found("my mum can't talk properly") == V{"speech"});  // someone else, now: counts
+  // Someone else's story, set against the writer's own in the same sentence.
+  CHECK(found("my friend says her spasms were really painful, mine are just a flicker").empty());
+  CHECK(found("my friend says her spasms are really painful").size() == 1);
+  // Worry, belief and a story's frame are not reports.
+  CHECK(found("I panicked thinking I'd doubled my dose, but I only took the one").empty());
+  CHECK(found("I'm reading a novel where the main character wants to end it all").empty());
+  CHECK(found("is a sudden bad headache something to worry about?").empty());
+}
+
+TEST_CASE("safety: a frame's reach ends where the telling moves on") {
+  // A source frame ("like the guide says") does not reach past "and then".
+  CHECK(found("I used the compress like the guide says, sitting in my chair, and then I got "
+              "this pain in my chest, like someone sitting on me") == V{"!chest-pain"});
+  // The past before "but now" is not now's; the past after "but" reaches back.
+  CHECK(found("they used to be small but now my face screws up so hard I've pulled something") ==
+        V{"severe"});
+  CHECK(found("it went on for hours when it started, but that was two years ago").empty());
+  // A new subject ends a negation: "not twitching, they're swelling".
+  CHECK(found("the lips but they're not twitching they're swelling up massively") == V{"!allergy"});
+  // A long story told before the question is not asked.
+  CHECK(found("eye twitch as usual, then the spasm came back and I couldn't speak "
+              "properly for most of the afternoon, what is a warm compress?") == V{"speech"});
+  // An "unless" far off in a long story does not cancel: the exercises
+  // were for the face, the chest pain is now.
+  CHECK(found("I started the relaxation exercises my daughter printed off for me and I sleep "
+              "better too and I have an appointment in two weeks and while I was writing this "
+              "I got a tight heavy feeling in the middle of my chest") == V{"!chest-pain"});
+  CHECK(found("my nan is 88 and her eyelid twitches").empty());
 }
 
 TEST_CASE("safety: emergencies beyond the guide") {

@@ -22,6 +22,8 @@ LanguageData small_data() {
   d.grammar.clause_words = {"but", "and"};
   d.grammar.question_words = {"what", "can", "could", "is"};
   d.grammar.terminators = {"but"};
+  d.grammar.new_subjects = {"theyre"};
+  d.grammar.sequence_words = {"then"};
   d.classes["obj"] = {"me", "him", "her"};
   auto add = [&](std::string id, Role role, std::vector<std::string> words, bool question = false) {
     d.concepts.push_back({std::move(id), role, question, std::move(words), {}, "test"});
@@ -31,7 +33,7 @@ LanguageData small_data() {
   add("what-if", Role::kHypothetical, {"^could {obj}", "what if"});
   add("if", Role::kConditional, {"if"});
   add("cause", Role::kHypothetical, {"cause"}, true);
-  add("past", Role::kHistorical, {"years ago", "went away"});
+  add("past", Role::kHistorical, {"years ago", "went away", "used to"});
   add("now", Role::kRecent, {"now"});
   add("animal", Role::kNonHuman, {"dog"});
   add("idiom", Role::kIgnore, {"hard to say"});
@@ -92,7 +94,7 @@ using V = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("tokens: folded words without apostrophes, stems, sentences and clauses") {
-  Grammar g{{"but"}, {"what"}, {"but"}, {{"wanna", "want to"}}};
+  Grammar g{{"but"}, {"what"}, {"but"}, {{"wanna", "want to"}}, {}, {}};
   Tokens t = tokenize("He CAN'T talk, but what's this? Dose 3.5 mg.\nNext", g, 100);
   REQUIRE(t.tokens.size() == 11);
   CHECK(t.tokens[1].word == "cant");
@@ -151,6 +153,8 @@ TEST_CASE("analysis: negation, before or after, within its clause") {
   CHECK(concepts("no pain but he cant talk") == V{"pain!", "difficulty", "speaking"});
   CHECK(concepts("his speech is fine") == V{"speaking!"});
   CHECK(concepts("never in all of these many long years was the pain") == V{"pain"});  // too far
+  // A new subject ends it even without a comma.
+  CHECK(concepts("not the pain theyre in agony") == V{"pain!", "pain", "extreme"});
 }
 
 TEST_CASE("analysis: hypothetical, historical, recent and non-human contexts") {
@@ -166,6 +170,22 @@ TEST_CASE("analysis: hypothetical, historical, recent and non-human contexts") {
   CHECK(concepts("the pain went away") == V{"pain<"});
   CHECK(concepts("a seizure years ago, now the pain") == V{"seizure<", "pain"});
   CHECK(concepts("my dog had a seizure") == V{"seizure~"});
+  // A past before "but" does not reach past it; one after it reaches back.
+  CHECK(concepts("it used to be mild but now the pain") == V{"pain"});
+  CHECK(concepts("the pain was bad, but that was years ago") == V{"pain<"});
+}
+
+TEST_CASE("analysis: a question's reach starts at its last clause that asks") {
+  // The story before the question is told, not asked ("cause" asks only in
+  // a question, and only within the asking clause).
+  CHECK(concepts("the cause was the pain, what can i do?") == V{"pain"});
+  CHECK(concepts("can the cause, or the pain, go?") == V{"pain?"});
+  // In a telling, "and then" starts something new; in a question it does
+  // not, and a plain "and" goes on with the same frame.
+  CHECK(concepts("what if he falls and then cant talk") == V{"difficulty?", "speaking?"});
+  CHECK(concepts("i read what if it hurts and then the pain came") == V{"pain?", "pain"});
+  CHECK(concepts("i read what if it hurts, then the pain came") == V{"pain?", "pain"});
+  CHECK(concepts("i read what if it hurts and the pain came") == V{"pain?", "pain?"});
 }
 
 TEST_CASE("analysis: durations as minutes") {
