@@ -86,6 +86,15 @@ struct SectionStems {
   std::vector<StemId> all;    // title and text, sorted
 };
 
+// "Heel Pain (Plantar Fasciitis) – Patient Guide" -> "Heel Pain (Plantar
+// Fasciitis)": what a guide is about, without what kind of text it is.
+std::string_view subject_of(std::string_view title) {
+  for (std::string_view mark : {" \xE2\x80\x93 ", " \xE2\x80\x94 ", " - ", ":"}) {
+    title = title.substr(0, title.find(mark));
+  }
+  return title;
+}
+
 void sort_unique(std::vector<StemId>* v) {
   std::sort(v->begin(), v->end());
   v->erase(std::unique(v->begin(), v->end()), v->end());
@@ -380,7 +389,28 @@ Status IndexImpl::build(const Options& options) {
     docs.resize(vocabulary_.stems.size(), 0);
     for (StemId id : both) ++docs[id];
   }
-  docs.resize(vocabulary_.stems.size(), 0);
+  // A guide's subject, its title before a dash or colon ("Heel Pain
+  // (Plantar Fasciitis)"), is what every passage of it is about, though few
+  // name it: counted as in all of them it tells none apart, as "spasm" does
+  // in a guide that names it everywhere, and it is a core word.
+  std::vector<StemId> subject;
+  for (const auto& g : kb_->guides()) {
+    std::vector<StemId> words;
+    collect(subject_of(g.title), &words);
+    sort_unique(&words);
+    docs.resize(vocabulary_.stems.size(), 0);
+    for (StemId id : words) {
+      for (const auto& row : rows_) {
+        const auto& title = section_stems_[row.section_index].title;
+        if (row.section->guide == g.id &&
+            !std::binary_search(row.stems.begin(), row.stems.end(), id) &&
+            !std::binary_search(title.begin(), title.end(), id)) {
+          ++docs[id];
+        }
+      }
+      subject.push_back(id);
+    }
+  }
   vocabulary_.docs = docs;
   vocabulary_.passages = static_cast<int>(rows_.size());
   vocabulary_.idf.resize(docs.size());
@@ -418,6 +448,7 @@ Status IndexImpl::build(const Options& options) {
       }
     }
   }
+  for (StemId id : subject) vocabulary_.core[id] = true;
 
   // Typo targets: the guide's words, synonym left sides, everyday words.
   for (const auto& [w, count] : word_counts) {

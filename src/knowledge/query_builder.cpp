@@ -76,7 +76,8 @@ std::string strip_apostrophes(std::string_view w) {
 
 struct Term {
   std::string text;
-  int docs = 0;  // passages holding it (at most)
+  int docs = 0;       // passages holding it (at most)
+  bool core = false;  // names a guide's subject: every passage is about it
 };
 
 // Terms found in a large share of a big index ("facial" in a library of
@@ -92,8 +93,12 @@ std::vector<std::string> narrow_terms(const std::vector<Term>& terms, int passag
       std::max(kBroadShare * static_cast<double>(passages), double{kBroadMinPassages});
   std::vector<std::string> out;
   const Term* rarest = nullptr;
+  // A guide's subject ("plantar fasciitis" in its guide) would let FTS5
+  // prefer the few passages that spell it out over the one that answers:
+  // it is searched for only when nothing else is.
+  const bool other = std::any_of(terms.begin(), terms.end(), [](const Term& t) { return !t.core; });
   for (const auto& t : terms) {
-    if (t.docs <= limit) out.push_back(t.text);
+    if (t.docs <= limit && !(other && t.core)) out.push_back(t.text);
     if (rarest == nullptr || t.docs < rarest->docs) rarest = &t;
   }
   if (out.empty() && keep_one && rarest != nullptr) {
@@ -301,12 +306,14 @@ Analysis QueryBuilder::analyze(std::string_view question, const StemFn& stem) co
       bool said = qw.forms.front() != qw.word || f == 0;
       auto& list = said ? terms : synonym_terms;
       int docs = vocabulary_->passages;  // a phrase is in at most as many as its rarest word
+      bool core = !qw.form_stems[f].empty();
       for (StemId id : qw.form_stems[f]) {
         if (id < vocabulary_->docs.size()) docs = std::min(docs, vocabulary_->docs[id]);
+        core = core && id < vocabulary_->core.size() && vocabulary_->core[id];
       }
       if (std::find_if(list.begin(), list.end(),
                        [&](const Term& t) { return t.text == qw.forms[f]; }) == list.end()) {
-        list.push_back({qw.forms[f], docs});
+        list.push_back({qw.forms[f], docs, core});
       }
     }
     for (const auto& fs : qw.form_stems) {

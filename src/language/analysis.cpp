@@ -492,6 +492,10 @@ void Analyzer::read_durations(const Tokens& tokens, std::vector<Duration>* out) 
     if (const double amount = amount_before(toks, i, &len); amount > 0) {
       // "day 2 day", "week 2 week": texting for "day to day".
       if (i > len && toks[i - len - 1].stem == toks[i].stem) continue;
+      // "every two hours", "each few days": how often, not how long.
+      if (i > len && (toks[i - len - 1].word == "every" || toks[i - len - 1].word == "each")) {
+        continue;
+      }
       add(amount * unit->second, i - len, i + 1);
     }
   }

@@ -189,6 +189,7 @@ TEST_CASE("analysis: a question's reach starts at its last clause that asks") {
 }
 
 TEST_CASE("analysis: durations as minutes") {
+  CHECK(minutes("up every two hours").empty());  // how often
   CHECK(minutes("for two hours") == std::vector<double>{120});
   CHECK(minutes("a couple of hours") == std::vector<double>{120});
   CHECK(minutes("half an hour") == std::vector<double>{30});

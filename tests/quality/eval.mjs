@@ -372,6 +372,8 @@ async function judgeBaseline(baseline, item) {
   return null;  // flows and requests: a search has no answer to them
 }
 
+const kCalm = 'no emergency text (all)';
+
 // The groups an item counts in: its category, and the summary rows.
 function qualityGroups(item) {
   const groups = [item.category];
@@ -392,14 +394,18 @@ async function runQuality(args) {
   for (const item of items) {
     const verdict = await judgeQuality(chat, item);
     const base = baseline ? await judgeBaseline(baseline, item) : null;
-    for (const g of qualityGroups(item)) {
+    // No quality item tells of an emergency beyond the guide (the writers'
+    // brief): the clinic's emergency text in reply is a false alarm. (The
+    // guide's own urgent passage may be the answer, and is judged above.)
+    const calm = !(verdict.reply.parts || []).some((p) => p.type === 'outcome' && p.emergency);
+    for (const g of [...qualityGroups(item), kCalm]) {
       const key = `${item.half}|${g}`;
       const r = rows.get(key) || { n: 0, ok: 0, base: 0, baseN: 0, half: 0, contact: 0 };
       r.n++;
-      if (verdict.ok) r.ok++;
+      if (g === kCalm ? calm : verdict.ok) r.ok++;
       if (verdict.half) r.half++;
       if (verdict.contact) r.contact++;
-      if (base !== null) {
+      if (base !== null && g !== kCalm) {
         r.baseN++;
         if (base) r.base++;
       }
