@@ -325,7 +325,13 @@ async function judgeQuality(chat, item) {
     await prepare(chat, 'fresh');
     const reply = await chat.send({ type: 'say', text: item.text });
     const contact = (reply.parts || []).some((p) => p.type === 'contact');
-    return { ok: !(reply.parts || []).some((p) => p.type === 'answer'), contact, reply };
+    // Out of its own guide's scope: another guide loaded beside it may well
+    // cover it (a heel sore, with the heel-pain guide), which its writer,
+    // who knew only the one guide, could not say.
+    const guide = item.guide || kFirstGuide;
+    const own = (reply.parts || []).some((p) => p.type === 'answer' &&
+      (!p.source.guide || p.source.guide === guide));
+    return { ok: !own, contact, reply };
   }
   if (item.category === 'request') {
     await prepare(chat, 'fresh');
