@@ -278,6 +278,7 @@
         [el.form, 'submit', (e) => { e.preventDefault(); this._submitText(); }],
         [el.panel, 'keydown', (e) => this._key(e)], [el.panel, 'click', (e) => this._act(e)],
         [el.log, 'change', (e) => this._checkChanged(e)],
+        [matchMedia(kSmall), 'change', () => this._setOpen(this._isOpen, 1)],
         [window, 'online', () => {
           if (link.wanted && !link.ws) { clearTimeout(link.timer); link.retries = 0; link.open(); }
         }],

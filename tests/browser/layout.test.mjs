@@ -141,6 +141,21 @@ for (const [name, viewport, full] of [
   });
 }
 
+test('turning a phone or resizing the window makes the open panel modal or not again', async () => {
+  const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+  await openFloating(page);
+  assert.equal((await panelBox(page)).modal, 'false');
+  await page.setViewportSize({ width: 844, height: 390 });
+  await settled(page);
+  const box = await panelBox(page);
+  assert.equal(box.modal, 'true', 'a phone on its side');
+  assert.ok(await tabsStayInside(page, 20), 'Tab stays in the panel');
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await settled(page);
+  assert.equal((await panelBox(page)).modal, 'false', 'a desktop again');
+  await page.context().close();
+});
+
 test('after a tap on the panel Escape still closes it', async () => {
   const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
   await openFloating(page);
