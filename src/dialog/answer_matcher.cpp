@@ -89,7 +89,8 @@ std::vector<std::string> AnswerMatcher::by_number(const Tokens& tokens) const {
   return ids;
 }
 
-AnswerMatcher::Match AnswerMatcher::match(std::string_view text, const Tokens& tokens) const {
+AnswerMatcher::Match AnswerMatcher::match(const language::Tokens& words,
+                                          const Tokens& tokens) const {
   Match out;
   if (auto ids = by_number(tokens); !ids.empty()) {
     out.ids = normalize_choice(*ask_, ids);
@@ -97,7 +98,7 @@ AnswerMatcher::Match AnswerMatcher::match(std::string_view text, const Tokens& t
     return out;
   }
   if (analyzer_ == nullptr) return out;
-  const language::Analysis a = analyzer_->analyze(text);
+  const language::Analysis a = analyzer_->analyze(words);
   const auto& options = ask_->options;
   std::vector<int> said;  // option indexes in the order said (kAll for "all of them")
   bool unsure = false, contrast = false;

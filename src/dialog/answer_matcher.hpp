@@ -35,8 +35,10 @@ class AnswerMatcher {
     std::vector<std::string> ids;  // the options meant, in the ask's order; empty: none
     bool unsure = false;           // an answer, but not a clear one: ask again
   };
-  // `tokens`: the same text as the dialog tokenizes it (for option numbers).
-  Match match(std::string_view text, const Tokens& tokens) const;
+  // `words`: the message as the analysis split it (language::Analysis's
+  // tokens: they are read again with this ask's options, not split again);
+  // `tokens`: as the dialog tokenizes it (for option numbers).
+  Match match(const language::Tokens& words, const Tokens& tokens) const;
 
  private:
   static constexpr int kAll = -1;

@@ -504,8 +504,8 @@ Part Engine::contact_part() const {
   return c;
 }
 
-bool Engine::escalate_if_urgent(const language::Analysis& analysis, std::string_view text,
-                                const Tokens& tokens, Turn* t) const {
+bool Engine::escalate_if_urgent(const language::Analysis& analysis, const Tokens& tokens,
+                                Turn* t) const {
   const Flow* flow = nullptr;
   const Node* ask = pending(t->state, &flow);
   SafetyFindings found = flows_->safety().check(analysis, ask != nullptr);
@@ -515,7 +515,7 @@ bool Engine::escalate_if_urgent(const language::Analysis& analysis, std::string_
   if (ask != nullptr) {
     auto it = compiled_->matchers.find(ask);
     if (auto ids = it == compiled_->matchers.end() ? std::vector<std::string>{}
-                                                   : it->second.match(text, tokens).ids;
+                                                   : it->second.match(analysis.tokens, tokens).ids;
         !ids.empty()) {
       Turn walked;
       walked.state = std::move(t->state);
@@ -627,13 +627,13 @@ std::string Engine::labels(const Node& ask, const std::vector<std::string>& ids)
   return out;
 }
 
-bool Engine::take_typed_answer(const Flow& flow, const Node& ask, std::string_view text,
+bool Engine::take_typed_answer(const Flow& flow, const Node& ask, const language::Tokens& words,
                                const Tokens& tokens, Turn* t) const {
   const Language& lang = flows_->language();
-  if (correct_earlier(flow, ask, text, tokens, t)) return true;
+  if (correct_earlier(flow, ask, words, tokens, t)) return true;
   auto it = compiled_->matchers.find(&ask);
   if (it == compiled_->matchers.end()) return false;
-  AnswerMatcher::Match m = it->second.match(text, tokens);
+  AnswerMatcher::Match m = it->second.match(words, tokens);
   if (m.unsure) {
     t->parts.push_back(Part::Text(lang.clarify));
     append_ask(ask, &t->parts);
@@ -650,12 +650,12 @@ bool Engine::take_typed_answer(const Flow& flow, const Node& ask, std::string_vi
   return true;
 }
 
-bool Engine::correct_earlier(const Flow& flow, const Node& pending, std::string_view text,
+bool Engine::correct_earlier(const Flow& flow, const Node& pending, const language::Tokens& words,
                              const Tokens& tokens, Turn* t) const {
   const Compiled& c = *compiled_;
   if (c.corrections.find(tokens).empty()) return false;
   const bool named = !c.back_references.find(tokens).empty();
-  const bool pending_reads = !c.matchers.at(&pending).match(text, tokens).ids.empty();
+  const bool pending_reads = !c.matchers.at(&pending).match(words, tokens).ids.empty();
   // The flow's answered questions, the latest first.
   for (auto a = t->state.answers.rbegin(); a != t->state.answers.rend(); ++a) {
     const Node* earlier = nullptr;
@@ -663,7 +663,7 @@ bool Engine::correct_earlier(const Flow& flow, const Node& pending, std::string_
       if (n.type == NodeType::kAsk && n.slot == a->slot && &n != &pending) earlier = &n;
     }
     if (earlier == nullptr) continue;
-    AnswerMatcher::Match m = c.matchers.at(earlier).match(text, tokens);
+    AnswerMatcher::Match m = c.matchers.at(earlier).match(words, tokens);
     // "actually no" may answer the pending question: only an answer that
     // names the earlier one ("the last one should be no") corrects it then.
     if (m.ids.empty() || (pending_reads && !named)) continue;
@@ -700,7 +700,7 @@ Turn Engine::say(State state, std::string_view raw, std::string_view guide) cons
 
   // Emergencies and urgent signs win over everything else, in every state.
   const language::Analysis analysis = flows_->analyzer().analyze(text);
-  if (escalate_if_urgent(analysis, text, tokens, &t)) return t;
+  if (escalate_if_urgent(analysis, tokens, &t)) return t;
   if (tokens.words.empty()) {
     if (ask == nullptr) {
       t.parts = greeting();  // "{guides}" filled in, as in welcome
@@ -715,7 +715,7 @@ Turn Engine::say(State state, std::string_view raw, std::string_view guide) cons
     if (ask != nullptr) append_ask(*ask, &t.parts);
     return t;
   }
-  if (ask != nullptr && take_typed_answer(*flow, *ask, text, tokens, &t)) return t;
+  if (ask != nullptr && take_typed_answer(*flow, *ask, analysis.tokens, tokens, &t)) return t;
   Intent intent = c.router.classify(tokens);
   if (small_talk(intent, &t)) return t;
   const bool other_guide = index_ != nullptr && index_->knowledge().guide(guide) != nullptr &&

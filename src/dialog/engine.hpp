@@ -76,13 +76,14 @@ class Engine {
   // texts, or the guide's urgent outcome; nothing else.
   void escalate(const SafetyFindings& found, Turn* turn) const;
   // The steps of a typed message, in order; each true when it made the reply.
-  bool escalate_if_urgent(const language::Analysis& analysis, std::string_view text,
-                          const Tokens& tokens, Turn* t) const;
+  bool escalate_if_urgent(const language::Analysis& analysis, const Tokens& tokens, Turn* t) const;
   // A typed answer to the pending question, or a correction of an earlier
   // one; asks again when the answer is unclear.
-  bool take_typed_answer(const Flow& flow, const Node& ask, std::string_view text,
+  // `words`: the message as the analysis split it, read again by each
+  // ask's options.
+  bool take_typed_answer(const Flow& flow, const Node& ask, const language::Tokens& words,
                          const Tokens& tokens, Turn* t) const;
-  bool correct_earlier(const Flow& flow, const Node& pending, std::string_view text,
+  bool correct_earlier(const Flow& flow, const Node& pending, const language::Tokens& words,
                        const Tokens& tokens, Turn* t) const;
   // The labels of `ids`, joined: "Around the eyes (blinking), The lips".
   std::string labels(const Node& ask, const std::vector<std::string>& ids) const;

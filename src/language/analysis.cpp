@@ -551,9 +551,13 @@ bool Analyzer::foreign_language(const Tokens& tokens) const {
 }
 
 Analysis Analyzer::analyze(std::string_view text) const {
+  return analyze(tokenize(text::truncate_utf8(text, limits::kMaxSayBytes), data_.grammar,
+                          limits::kMaxAnalysedWords));
+}
+
+Analysis Analyzer::analyze(Tokens tokens) const {
   Analysis a;
-  a.tokens = tokenize(text::truncate_utf8(text, limits::kMaxSayBytes), data_.grammar,
-                      limits::kMaxAnalysedWords);
+  a.tokens = std::move(tokens);
   std::vector<Mention> found;
   spot(a.tokens, &found);
   for (auto& m : found) {

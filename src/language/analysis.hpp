@@ -80,6 +80,9 @@ class Analyzer {
                                                        std::shared_ptr<const Lexicon> lexicon);
 
   Analysis analyze(std::string_view text) const;
+  // The same, for words already split by this grammar (the analysis of a
+  // message reused with other concepts: a typed answer's options).
+  Analysis analyze(Tokens tokens) const;
 
   // Whether a message reads as written in another language: of its words
   // (numbers aside), at least kMinForeignWords and fewer than half are

@@ -20,7 +20,7 @@ std::vector<std::string> answer(const char* flow, const char* node, const std::s
   REQUIRE(n != nullptr);
   AnswerMatcher m(*n, env().flows->language(), env().flows->language_data(),
                   env().flows->lexicon());
-  return m.match(text, tok(text)).ids;
+  return m.match(env().flows->analyzer().analyze(text).tokens, tok(text)).ids;
 }
 
 using V = std::vector<std::string>;
