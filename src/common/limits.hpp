@@ -39,6 +39,10 @@ inline constexpr double kAnswerConfidenceAsked = 0.1;
 inline constexpr double kGuideFitShare = 0.5;
 inline constexpr double kOtherGuideShare = 0.9;
 inline constexpr std::size_t kMaxGuidesAnswered = 2;
+// A guide's urgent signs are read for a message unless it fits another
+// guide and this guide's share is below kUrgentGuideShare of that guide's
+// (when unsure, escalate: set low).
+inline constexpr double kUrgentGuideShare = 0.2;
 // Search results cached per thread and index, by analysed query: patients
 // ask the same few things in many words. An entry holds passage numbers and
 // scores (not text) under its key, about 300 bytes for a real question, so

@@ -504,11 +504,17 @@ Part Engine::contact_part() const {
   return c;
 }
 
-bool Engine::escalate_if_urgent(const language::Analysis& analysis, const Tokens& tokens,
-                                Turn* t) const {
+bool Engine::escalate_if_urgent(const language::Analysis& analysis, std::string_view text,
+                                std::string_view guide, const Tokens& tokens, Turn* t) const {
   const Flow* flow = nullptr;
   const Node* ask = pending(t->state, &flow);
   SafetyFindings found = flows_->safety().check(analysis, ask != nullptr);
+  // A guide's urgent signs are its own: with other guides loaded, "my heel
+  // is agony every morning" is about heel pain, not about the spasms whose
+  // sign is pain. Emergencies beyond the guides count whatever the topic.
+  if (!found.urgent_signs.empty() && !about_urgent_guide(analysis, text, guide, flow)) {
+    found.urgent_signs.clear();
+  }
   if (!found.any()) return false;
   // A typed answer that is itself an urgent sign ("very strong, really
   // violent") is kept, and the paused flow goes on from the next question.
@@ -526,6 +532,22 @@ bool Engine::escalate_if_urgent(const language::Analysis& analysis, const Tokens
   }
   escalate(found, t);
   return true;
+}
+
+bool Engine::about_urgent_guide(const language::Analysis& analysis, std::string_view text,
+                                std::string_view guide, const Flow* flow) const {
+  const std::string& urgent = flows_->topic_guide();
+  if (urgent.empty() || index_ == nullptr || index_->knowledge().guides().size() < 2) return true;
+  if (index_->knowledge().guide(guide) != nullptr) return guide == urgent;
+  if (flow != nullptr && flow->guide == urgent) return true;
+  if (flows_->safety().names_topic(analysis)) return true;
+  // When unsure, escalate: only a message that fits another guide clearly
+  // better than this one is left to that guide.
+  const std::vector<knowledge::GuideFit> fits = index_->guides_for(text);
+  if (fits.empty() || fits.front().guide == urgent) return true;
+  return std::any_of(fits.begin(), fits.end(), [&](const knowledge::GuideFit& f) {
+    return f.guide == urgent && f.share >= limits::kUrgentGuideShare * fits.front().share;
+  });
 }
 
 bool Engine::small_talk(const Intent& intent, Turn* t) const {
@@ -700,7 +722,7 @@ Turn Engine::say(State state, std::string_view raw, std::string_view guide) cons
 
   // Emergencies and urgent signs win over everything else, in every state.
   const language::Analysis analysis = flows_->analyzer().analyze(text);
-  if (escalate_if_urgent(analysis, tokens, &t)) return t;
+  if (escalate_if_urgent(analysis, text, guide, tokens, &t)) return t;
   if (tokens.words.empty()) {
     if (ask == nullptr) {
       t.parts = greeting();  // "{guides}" filled in, as in welcome

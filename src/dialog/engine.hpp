@@ -76,7 +76,12 @@ class Engine {
   // texts, or the guide's urgent outcome; nothing else.
   void escalate(const SafetyFindings& found, Turn* turn) const;
   // The steps of a typed message, in order; each true when it made the reply.
-  bool escalate_if_urgent(const language::Analysis& analysis, const Tokens& tokens, Turn* t) const;
+  bool escalate_if_urgent(const language::Analysis& analysis, std::string_view text,
+                          std::string_view guide, const Tokens& tokens, Turn* t) const;
+  // Whether the guide with urgent signs is the one a message is about (see
+  // escalate_if_urgent).
+  bool about_urgent_guide(const language::Analysis& analysis, std::string_view text,
+                          std::string_view guide, const Flow* flow) const;
   // A typed answer to the pending question, or a correction of an earlier
   // one; asks again when the answer is unclear.
   // `words`: the message as the analysis split it, read again by each

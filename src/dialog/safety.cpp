@@ -330,6 +330,12 @@ bool Safety::holds(const Rule& rule, const Analysis& a, bool in_flow) const {
   return false;
 }
 
+bool Safety::names_topic(const Analysis& a) const {
+  return std::any_of(a.mentions.begin(), a.mentions.end(), [&](const Mention& m) {
+    return std::find(topic_.begin(), topic_.end(), m.concept_id) != topic_.end();
+  });
+}
+
 SafetyFindings Safety::check(const Analysis& a, bool in_flow) const {
   SafetyFindings out;
   // The concepts the message names at all (in any context): most rules need

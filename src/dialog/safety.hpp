@@ -94,6 +94,8 @@ class Safety {
   SafetyFindings check(const language::Analysis& analysis, bool in_flow) const;
 
   const language::Analyzer& analyzer() const { return *analyzer_; }
+  // Whether `analysis` names the guide's topic ("spasm"), in any context.
+  bool names_topic(const language::Analysis& analysis) const;
 
  private:
   struct Rule;

@@ -135,6 +135,35 @@ TEST_CASE("two guides: each question goes to its guide, sources name the guide")
   CHECK(l.kb->ambiguous("about-this-guide"));
 }
 
+TEST_CASE("a guide's urgent signs are read for messages about that guide") {
+  Folder dir(
+      {"knowledge/facial-spasm.md", "knowledge/synonyms.txt", "examples/guides/heel-pain.md"});
+  Loaded l = load(dir.path);
+  const Engine& e = *l.engine;
+  auto urgent = [&](const std::string& text, std::string guide = {}) {
+    auto parts = ask(e, text, guide);
+    return !parts.empty() && parts.front().type == guidechat::protocol::PartType::kOutcome;
+  };
+  // "Agony" is the spasm guide's sign "spasms hurt a lot"; in a question
+  // that clearly fits the heel guide, it is that guide's, answered from it.
+  const std::string heel = "my plantar fasciitis is agony, what can I do?";
+  CHECK_FALSE(urgent(heel));
+  auto parts = ask(e, heel);
+  REQUIRE(!answers(parts).empty());
+  CHECK(answers(parts)[0]->source.guide == "heel-pain");
+  // Said of the spasms, with nothing that points elsewhere, or when the
+  // spasm guide still fits the message in part: urgent (when unsure,
+  // escalate).
+  CHECK(urgent("my face spasms are agony"));
+  CHECK(urgent("it is agony"));
+  CHECK(urgent("he can't speak properly"));
+  CHECK(urgent("my heel is agony"));
+  // A page kept to the spasm guide reads every message against its signs.
+  CHECK(urgent(heel, "facial-spasm"));
+  // Emergencies beyond the guides count whatever the topic.
+  CHECK(urgent("my heel hurts and I have crushing chest pain"));
+}
+
 TEST_CASE("a guide alone, with no file of its own, answers and finds its doctor section") {
   Folder dir({"examples/guides/tinnitus.md"});
   Loaded l = load(dir.path);
