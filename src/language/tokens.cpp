@@ -59,8 +59,7 @@ std::size_t question_start(const std::vector<Token>& tokens, const Sentence& s,
   std::size_t start = s.begin;
   for (std::size_t i = s.begin + 1; i < s.end; ++i) {
     if (tokens[i].clause == tokens[i - 1].clause) continue;
-    std::size_t first = i;
-    if (contains(grammar.clause_words, tokens[i].word) && i + 1 < s.end) first = i + 1;
+    const std::size_t first = tokens[i].opens && i + 1 < s.end ? i + 1 : i;
     if (contains(grammar.question_words, tokens[first].word)) start = i;
   }
   return start;
@@ -98,8 +97,7 @@ Tokens tokenize(std::string_view text, const Grammar& grammar, std::size_t max_w
       // A clause starts here (after a mark or a clause word), or at the
       // word after a clause word that started one ("and then").
       bool starts = out.tokens.size() == sentence_begin || out.tokens.back().clause != clause;
-      bool after_word = !starts && out.tokens.size() > sentence_begin && out.tokens.back().opens &&
-                        out.tokens.back().clause == clause;
+      const bool after_word = !starts && out.tokens.back().opens;
       if (contains(grammar.clause_words, t.word) && out.tokens.size() > sentence_begin) {
         ++clause;
         t.opens = true;
